@@ -1,0 +1,41 @@
+// NetworkApp: the Network assembled — database, migrations, identity services, self-service
+// pages, health checks and static files — ready to hand its router to an http::Server.
+// main() and the integration tests build it the same way. Not copyable; thread-safe once built.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "http/router.h"
+#include "identity/account_service.h"
+#include "identity/identity_store.h"
+#include "network_config.h"
+
+namespace portico::network {
+
+class NetworkApp {
+ public:
+  // Creates the data directory, opens the database, applies migrations and builds the services.
+  // Errors: kUnavailable (data directory or database), kFailedPrecondition (newer schema).
+  static StatusOr<std::unique_ptr<NetworkApp>> Create(const NetworkConfig& config);
+  ~NetworkApp();
+
+  const http::Router& router() const;
+  identity::IdentityStore& store();
+  identity::AccountService& accounts();
+
+  // Fixes the public URL once the listening port is known (before serving starts).
+  void SetPublicUrl(const std::string& url);
+  const std::string& public_url() const;
+
+ private:
+  NetworkApp();
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+};
+
+// The embedded migrations of the Network's SQLite schema, in order.
+std::vector<std::pair<std::string_view, std::string_view>> NetworkMigrationFiles();
+
+}  // namespace portico::network

@@ -1,0 +1,59 @@
+#include "network_config.h"
+
+#include "core/settings.h"
+
+namespace portico::network {
+
+const std::vector<std::string>& NetworkConfigKeys() {
+  static const std::vector<std::string> keys = {
+      "listen",               "public_url",            "http.io_threads",       "http.worker_threads",
+      "http.access_log",      "data_dir",               "password.strict",       "password.pepper",
+      "log.level",            "session.idle_minutes",   "session.absolute_hours", "session.remember_days",
+  };
+  return keys;
+}
+
+Status ParseListen(const std::string& text, std::string* host, uint16_t* port) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 >= text.size()) {
+    return InvalidArgumentError("listen must look like 127.0.0.1:8080, not '" + text + "'");
+  }
+  std::string h = text.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  std::string p = text.substr(colon + 1);
+  char* end = nullptr;
+  long value = std::strtol(p.c_str(), &end, 10);
+  if (*end != '\0' || value < 0 || value > 65535) {
+    return InvalidArgumentError("listen has a bad port: '" + p + "'");
+  }
+  if (h == "localhost") h = "127.0.0.1";
+  *host = h;
+  *port = static_cast<uint16_t>(value);
+  return OkStatus();
+}
+
+StatusOr<NetworkConfig> LoadNetworkConfig(const std::string& path) {
+  PORTICO_ASSIGN_OR_RETURN(Settings s, Settings::Load(path, NetworkConfigKeys()));
+  NetworkConfig c;
+  PORTICO_RETURN_IF_ERROR(ParseListen(s.GetString("listen", "127.0.0.1:8080"), &c.listen_address, &c.listen_port));
+  c.public_url = s.GetString("public_url", "");
+  while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+  if (!c.public_url.empty() && c.public_url.rfind("https://", 0) != 0 && c.public_url.rfind("http://", 0) != 0) {
+    return InvalidArgumentError("public_url must start with https:// (or http:// for local use)");
+  }
+  c.data_dir = s.GetString("data_dir", "./var");
+  PORTICO_ASSIGN_OR_RETURN(c.strict_passwords, s.GetBool("password.strict", false));
+  c.password_pepper = s.GetString("password.pepper", "");
+  PORTICO_ASSIGN_OR_RETURN(int64_t io, s.GetInt("http.io_threads", 0, 0, 256));
+  PORTICO_ASSIGN_OR_RETURN(int64_t workers, s.GetInt("http.worker_threads", 0, 0, 256));
+  c.io_threads = static_cast<int>(io);
+  c.worker_threads = static_cast<int>(workers);
+  PORTICO_ASSIGN_OR_RETURN(c.access_log, s.GetBool("http.access_log", true));
+  c.log_level = s.GetString("log.level", "info");
+  PORTICO_ASSIGN_OR_RETURN(c.session_idle_minutes, s.GetInt("session.idle_minutes", 30, 1, 7 * 24 * 60));
+  PORTICO_ASSIGN_OR_RETURN(c.session_absolute_hours, s.GetInt("session.absolute_hours", 12, 1, 24 * 30));
+  PORTICO_ASSIGN_OR_RETURN(c.remember_days, s.GetInt("session.remember_days", 30, 1, 365));
+  return c;
+}
+
+}  // namespace portico::network

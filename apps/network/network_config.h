@@ -1,0 +1,41 @@
+// NetworkConfig: every setting of the Network, from a TOML file and PORTICO_* environment
+// variables (docs/operations/configuration.md lists them). Plain value.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace portico::network {
+
+struct NetworkConfig {
+  std::string listen_address = "127.0.0.1";
+  uint16_t listen_port = 8080;
+  std::string public_url;  // empty: http://localhost:<port>
+  std::string data_dir = "./var";
+  bool strict_passwords = false;
+  std::string password_pepper;
+  int io_threads = 0;
+  int worker_threads = 0;
+  bool access_log = true;
+  std::string log_level = "info";
+  int64_t session_idle_minutes = 30;
+  int64_t session_absolute_hours = 12;
+  int64_t remember_days = 30;
+
+  std::string DatabasePath() const { return data_dir + "/network.db"; }
+};
+
+// The keys NetworkConfig reads (each also as PORTICO_<KEY> in the environment).
+const std::vector<std::string>& NetworkConfigKeys();
+
+// Loads from `path` (empty: environment only). Errors: kInvalidArgument/kNotFound naming the
+// setting or file at fault.
+StatusOr<NetworkConfig> LoadNetworkConfig(const std::string& path);
+
+// Splits "host:port" ("[::1]:8080" for IPv6). Errors: kInvalidArgument.
+Status ParseListen(const std::string& text, std::string* host, uint16_t* port);
+
+}  // namespace portico::network

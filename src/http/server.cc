@@ -1,0 +1,282 @@
+// The only translation unit that knows Boost.Beast and Asio for serving (see server.h).
+#include "http/server.h"
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <exception>
+#include <thread>
+#include <vector>
+
+#include "core/log.h"
+#include "http/security_headers.h"
+
+namespace portico::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using asio::awaitable;
+using asio::use_awaitable;
+using asio::ip::tcp;
+constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+
+struct Server::Impl {
+  Impl(ServerOptions o, const Router& r)
+      : options(std::move(o)),
+        router(r),
+        io_thread_count(Resolve(options.io_threads)),
+        io(io_thread_count),
+        workers(static_cast<size_t>(Resolve(options.worker_threads))),
+        acceptor(io),
+        signals(io) {}
+
+  static int Resolve(int n) {
+    if (n > 0) return n;
+    unsigned hw = std::thread::hardware_concurrency();
+    return hw == 0 ? 1 : static_cast<int>(hw);
+  }
+
+  awaitable<void> Accept();
+  awaitable<void> Serve(tcp::socket socket);
+  awaitable<Response> Dispatch(const Request& request);
+  void BeginShutdown();
+
+  ServerOptions options;
+  const Router& router;
+  int io_thread_count;
+  asio::io_context io;
+  asio::thread_pool workers;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> stopping{false};
+};
+
+namespace {
+
+Request ToRequest(const bhttp::request<bhttp::string_body>& in, const std::string& remote) {
+  Request out;
+  out.method = std::string(in.method_string());
+  out.target = std::string(in.target());
+  SplitTarget(out.target, &out.path, &out.query);
+  out.headers.reserve(8);
+  for (const auto& field : in) {
+    std::string name(field.name_string());
+    for (char& c : name) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    out.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  out.body = in.body();
+  out.remote_address = remote;
+  return out;
+}
+
+bhttp::response<bhttp::string_body> ToBeast(Response&& in, unsigned version, bool keep_alive,
+                                           bool head) {
+  bhttp::response<bhttp::string_body> out;
+  out.version(version);
+  out.result(static_cast<unsigned>(in.status));
+  out.set(bhttp::field::server, "portico");
+  for (auto& [name, value] : in.headers) out.insert(name, value);
+  size_t length = in.body.size();
+  if (!head) out.body() = std::move(in.body);
+  out.keep_alive(keep_alive);
+  out.content_length(length);
+  if (head) out.body().clear();
+  return out;
+}
+
+int StatusForParseError(const beast::error_code& ec) {
+  if (ec == bhttp::error::body_limit) return 413;
+  if (ec == bhttp::error::header_limit) return 431;
+  return 400;
+}
+
+std::string_view ReasonForParseError(int status) {
+  switch (status) {
+    case 413: return "The request body is too large.";
+    case 431: return "The request headers are too large.";
+    default: return "The request could not be understood.";
+  }
+}
+
+}  // namespace
+
+awaitable<Response> Server::Impl::Dispatch(const Request& request) {
+  bool path_known = false;
+  const Route* route = router.Find(request.method, request.path, &path_known);
+  if (route == nullptr) {
+    Response r = path_known ? router.RenderError(405, "This address does not accept that method.")
+                            : router.RenderError(404, "There is no page at this address.");
+    co_return r;
+  }
+  if (route->execution == Execution::kInline) co_return route->handler(request);
+  // Hop to the worker pool for the handler, and back to this connection's executor after.
+  co_return co_await asio::co_spawn(
+      workers, [route, &request]() -> awaitable<Response> { co_return route->handler(request); },
+      use_awaitable);
+}
+
+awaitable<void> Server::Impl::Serve(tcp::socket socket) {
+  std::string remote;
+  {
+    beast::error_code ec;
+    auto endpoint = socket.remote_endpoint(ec);
+    if (!ec) remote = endpoint.address().to_string();
+  }
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer(8192);
+  bool first = true;
+  while (!stopping.load()) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<uint32_t>(options.max_header_bytes));
+    parser.body_limit(options.max_body_bytes);
+    // The idle wait for a keep-alive request, then the read deadline once bytes arrive, are
+    // approximated by one deadline: the longer one for idle connections, the shorter at first.
+    stream.expires_after(first ? options.read_timeout : options.idle_timeout);
+    first = false;
+    auto [ec, bytes] = co_await bhttp::async_read(stream, buffer, parser, kAsTuple);
+    (void)bytes;
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+        ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+        ec == asio::error::connection_reset) {
+      break;
+    }
+    auto started = std::chrono::steady_clock::now();
+    if (ec) {
+      int status = StatusForParseError(ec);
+      Response r = router.RenderError(status, ReasonForParseError(status));
+      ApplySecurityHeaders(r);
+      auto out = ToBeast(std::move(r), 11, false, false);
+      stream.expires_after(options.read_timeout);
+      co_await bhttp::async_write(stream, out, kAsTuple);
+      if (options.access_log) {
+        log::Info("http_request", {{"method", "-"}, {"path", "-"}, {"status", status},
+                                   {"error", ec.message()}, {"remote", remote}});
+      }
+      break;
+    }
+    auto& wire = parser.get();
+    bool keep_alive = wire.keep_alive() && !stopping.load();
+    bool head = wire.method() == bhttp::verb::head;
+    Request request = ToRequest(wire, remote);
+    in_flight.fetch_add(1);
+    Response response;
+    try {
+      response = co_await Dispatch(request);
+    } catch (const std::exception& e) {
+      log::Error("handler_exception", {{"path", request.path}, {"what", e.what()}});
+      response = router.RenderError(500, "Something went wrong on our side. Please try again.");
+    }
+    ApplySecurityHeaders(response);
+    int status = response.status;
+    size_t body_size = response.body.size();
+    auto out = ToBeast(std::move(response), wire.version(), keep_alive, head);
+    stream.expires_after(options.read_timeout);
+    auto [write_ec, written] = co_await bhttp::async_write(stream, out, kAsTuple);
+    (void)written;
+    in_flight.fetch_sub(1);
+    if (options.access_log) {
+      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+      log::Info("http_request", {{"method", request.method}, {"path", request.path},
+                                 {"status", status}, {"bytes", static_cast<unsigned long>(body_size)},
+                                 {"micros", static_cast<long long>(micros)}, {"remote", remote}});
+    }
+    if (write_ec || !keep_alive) break;
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+awaitable<void> Server::Impl::Accept() {
+  while (!stopping.load()) {
+    auto [ec, socket] = co_await acceptor.async_accept(kAsTuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || stopping.load()) break;
+      log::Warn("accept_failed", {{"error", ec.message()}});
+      continue;
+    }
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    asio::co_spawn(acceptor.get_executor(), Serve(std::move(socket)), asio::detached);
+  }
+}
+
+void Server::Impl::BeginShutdown() {
+  if (stopping.exchange(true)) return;
+  asio::post(io, [this] {
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    signals.cancel(ignored);
+    // Let requests in flight finish, then stop the loop (idle keep-alive connections drop).
+    auto deadline = std::chrono::steady_clock::now() + options.drain_timeout;
+    auto timer = std::make_shared<asio::steady_timer>(io);
+    auto poll = std::make_shared<std::function<void()>>();
+    *poll = [this, timer, deadline, poll] {
+      if (in_flight.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+        io.stop();
+        *poll = nullptr;  // break the self-reference
+        return;
+      }
+      timer->expires_after(std::chrono::milliseconds(10));
+      timer->async_wait([poll](const beast::error_code&) {
+        if (*poll) (*poll)();
+      });
+    };
+    (*poll)();
+  });
+}
+
+Server::Server(ServerOptions options, const Router& router)
+    : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+
+Server::~Server() {
+  Stop();
+  impl_->workers.join();
+}
+
+StatusOr<uint16_t> Server::Listen() {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.address, ec);
+  if (ec) return InvalidArgumentError("listen address '" + impl_->options.address + "': " + ec.message());
+  tcp::endpoint endpoint(address, impl_->options.port);
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return UnavailableError("cannot listen on " + impl_->options.address + ":" +
+                            std::to_string(impl_->options.port) + ": " + ec.message());
+  }
+  return acceptor.local_endpoint().port();
+}
+
+void Server::Run() {
+  Impl& impl = *impl_;
+  if (impl.options.handle_signals) {
+    impl.signals.add(SIGINT);
+    impl.signals.add(SIGTERM);
+    impl.signals.async_wait([&impl](const beast::error_code& ec, int signal) {
+      if (ec) return;
+      log::Info("shutdown_requested", {{"signal", signal}});
+      impl.BeginShutdown();
+    });
+  }
+  asio::co_spawn(impl.io, impl.Accept(), asio::detached);
+  std::vector<std::thread> threads;
+  for (int i = 1; i < impl.io_thread_count; ++i) threads.emplace_back([&impl] { impl.io.run(); });
+  impl.io.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::Stop() { impl_->BeginShutdown(); }
+
+}  // namespace portico::http

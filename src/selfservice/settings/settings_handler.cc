@@ -1,0 +1,150 @@
+// GET /account and its forms: profile, password, signed-in devices (MISSION N9, first part).
+#include <ctime>
+
+#include "selfservice/routes.h"
+
+namespace portico::selfservice {
+namespace {
+
+std::string FormatTime(int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  return buf;
+}
+
+std::string DescribeAgent(const std::string& agent) {
+  if (agent.empty()) return "Unknown browser";
+  return agent.size() > 120 ? agent.substr(0, 117) + "..." : agent;
+}
+
+http::Response Show(SelfServiceWeb& web, const PageContext& ctx, std::string_view notice, std::string_view error,
+                    int status, const identity::Profile* typed = nullptr) {
+  const identity::ActiveSession& active = *ctx.active;
+  ui::Data data;
+  const identity::Profile& p = typed ? *typed : active.account.profile;
+  ui::Data profile;
+  profile.set("given_name", p.given_name);
+  profile.set("family_name", p.family_name);
+  profile.set("display_name", p.display_name);
+  profile.set("street", p.street);
+  profile.set("city", p.city);
+  profile.set("region", p.region);
+  profile.set("postal_code", p.postal_code);
+  profile.set("country", p.country);
+  profile.set("language", p.language);
+  data.set("profile", profile);
+  data.set("min_length", std::to_string(web.accounts().password_policy().min_length()));
+  if (!notice.empty()) data.set("notice", std::string(notice));
+  if (!error.empty()) data.set("error", std::string(error));
+  auto sessions = web.accounts().ListSessions(active.account.id);
+  if (!sessions.ok()) return web.Failure(ctx, sessions.status(), "account");
+  ui::Data devices = ui::List();
+  for (const auto& s : *sessions) {
+    ui::Data d;
+    d.set("user_agent", DescribeAgent(s.user_agent));
+    d.set("ip", s.ip.empty() ? "an unknown address" : s.ip);
+    d.set("created", FormatTime(s.created_at));
+    d.set("last_seen", FormatTime(s.last_seen_at));
+    d.set("public_id", s.public_id);
+    d.set("current", s.token_hash == active.session.token_hash);
+    d.set("csrf_token", ctx.csrf_token);
+    devices.push_back(d);
+  }
+  data.set("devices", devices);
+  return web.Page(ctx, "account", "Account information", data, status);
+}
+
+std::string_view NoticeFor(std::string_view query) {
+  auto q = http::FormData::Parse(query).value_or(http::FormData());
+  std::string_view done = q.GetOr("done");
+  if (done == "profile") return "Your profile was saved.";
+  if (done == "password") return "Your password was changed. Your other devices were signed out.";
+  if (done == "device") return "That device was signed out.";
+  return "";
+}
+
+// Runs `body` for a signed-in person; everyone else goes to sign-in and comes back here.
+template <typename Body>
+http::Response SignedIn(SelfServiceWeb& web, const http::Request& request, Body body) {
+  auto ctx = web.Begin(request);
+  if (!ctx.ok()) return web.Failure(PageContext{}, ctx.status(), "account");
+  if (!ctx->signed_in()) return web.Redirect(*ctx, "/signin?return_to=%2Faccount");
+  return body(*ctx);
+}
+
+http::Response SaveProfile(SelfServiceWeb& web, const http::Request& request) {
+  return SignedIn(web, request, [&](const PageContext& ctx) {
+    http::Response error;
+    auto form = web.ReadForm(request, ctx, &error);
+    if (!form) return error;
+    identity::Profile p;
+    p.given_name = form->GetOr("given_name");
+    p.family_name = form->GetOr("family_name");
+    p.display_name = form->GetOr("display_name");
+    p.street = form->GetOr("street");
+    p.city = form->GetOr("city");
+    p.region = form->GetOr("region");
+    p.postal_code = form->GetOr("postal_code");
+    p.country = form->GetOr("country");
+    p.language = form->GetOr("language");
+    Status s = web.accounts().UpdateProfile(ctx.active->account.id, p);
+    if (s.code() == StatusCode::kInvalidArgument) return Show(web, ctx, "", s.message(), 400, &p);
+    if (!s.ok()) return web.Failure(ctx, s, "profile");
+    return web.Redirect(ctx, "/account?done=profile");
+  });
+}
+
+http::Response ChangePassword(SelfServiceWeb& web, const http::Request& request) {
+  return SignedIn(web, request, [&](const PageContext& ctx) {
+    http::Response error;
+    auto form = web.ReadForm(request, ctx, &error);
+    if (!form) return error;
+    identity::Field field = identity::Field::kNone;
+    auto session = web.accounts().ChangePassword(*ctx.active, form->GetOr("current_password"),
+                                                 form->GetOr("new_password"), ctx.client, &field);
+    if (session.status().code() == StatusCode::kInvalidArgument) {
+      return Show(web, ctx, "", session.status().message(), 400);
+    }
+    if (!session.ok()) return web.Failure(ctx, session.status(), "password");
+    // The session id changes with the privilege change; the old cookie is replaced.
+    return web.RedirectWithSession("/account?done=password", *session);
+  });
+}
+
+http::Response RevokeDevice(SelfServiceWeb& web, const http::Request& request) {
+  return SignedIn(web, request, [&](const PageContext& ctx) {
+    http::Response error;
+    auto form = web.ReadForm(request, ctx, &error);
+    if (!form) return error;
+    std::string public_id(form->GetOr("session_id"));
+    if (public_id == ctx.active->session.public_id) {
+      Status s = web.accounts().SignOut(ctx.session_token);
+      if (!s.ok()) return web.Failure(ctx, s, "revoke");
+      return web.RedirectWithSession("/", std::nullopt);
+    }
+    Status s = web.accounts().RevokeSession(ctx.active->account.id, public_id);
+    if (s.code() == StatusCode::kNotFound) {
+      return Show(web, ctx, "", "That device was already signed out.", 404);
+    }
+    if (!s.ok()) return web.Failure(ctx, s, "revoke");
+    return web.Redirect(ctx, "/account?done=device");
+  });
+}
+
+}  // namespace
+
+void RegisterSettingsRoutes(http::Router& router, SelfServiceWeb& web) {
+  router.Get("/account", [&web](const http::Request& request) {
+    return SignedIn(web, request, [&](const PageContext& ctx) {
+      return Show(web, ctx, NoticeFor(request.query), "", 200);
+    });
+  });
+  router.Post("/account/profile", [&web](const http::Request& r) { return SaveProfile(web, r); });
+  router.Post("/account/password", [&web](const http::Request& r) { return ChangePassword(web, r); });
+  router.Post("/account/sessions/revoke", [&web](const http::Request& r) { return RevokeDevice(web, r); });
+}
+
+}  // namespace portico::selfservice

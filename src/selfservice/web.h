@@ -1,0 +1,92 @@
+// SelfServiceWeb: what every self-service page shares — who is signed in, the CSRF token, the
+// session cookie, form parsing, safe return addresses and page rendering.
+//
+// CSRF (OWASP ASVS V4.2.2): every form carries a token that is an HMAC of the browser's
+// binding — the session (signed in) or a random `__Host-portico-csrf` cookie (signed out) —
+// under a server key, so a token is useless in another browser; POSTs also fail when an Origin
+// header names another origin. Cookies are __Host- prefixed, Secure, HttpOnly, SameSite=Lax.
+// Thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http/form.h"
+#include "http/message.h"
+#include "identity/account_service.h"
+#include "ui/pages.h"
+
+namespace portico::selfservice {
+
+inline constexpr char kSessionCookie[] = "__Host-portico-session";
+inline constexpr char kCsrfCookie[] = "__Host-portico-csrf";
+
+struct WebOptions {
+  std::string public_origin;  // "http://localhost:8080": the only Origin accepted on POSTs
+};
+
+// The state of one request, built by SelfServiceWeb::Begin.
+struct PageContext {
+  std::optional<identity::ActiveSession> active;  // set when signed in
+  std::string session_token;                      // the cookie token, when signed in
+  std::string csrf_binding;                       // what the CSRF token is bound to
+  std::string csrf_token;
+  std::string new_csrf_cookie;                    // set when Begin minted a csrf cookie
+  identity::ClientInfo client;
+
+  bool signed_in() const { return active.has_value(); }
+};
+
+class SelfServiceWeb {
+ public:
+  SelfServiceWeb(identity::AccountService& accounts, std::string csrf_key, WebOptions options);
+
+  identity::AccountService& accounts() { return accounts_; }
+
+  // Sets the origin accepted on POSTs; call before serving starts (not synchronized).
+  void SetPublicOrigin(std::string origin) { options_.public_origin = std::move(origin); }
+
+  // Resolves the session cookie and prepares the CSRF token. Errors: kUnavailable (database).
+  StatusOr<PageContext> Begin(const http::Request& request);
+
+  // Parses a POSTed form. nullopt (with `*error` set to a response) on a wrong content type,
+  // a malformed body, a foreign Origin or a CSRF token that does not match `ctx`.
+  std::optional<http::FormData> ReadForm(const http::Request& request, const PageContext& ctx,
+                                         http::Response* error);
+
+  // A page response with the layout, carrying any cookie Begin minted.
+  http::Response Page(const PageContext& ctx, std::string_view tmpl, std::string_view title, ui::Data data,
+                      int status = 200);
+
+  // A full-page error (status 4xx) with a way back.
+  http::Response ErrorPage(const PageContext& ctx, int status, std::string_view heading, std::string_view message,
+                           std::string_view back = "/", std::string_view back_label = "Go to the home page");
+
+  // A 303 to `location` that also sets the cookie for `session` (nullopt: deletes it).
+  http::Response RedirectWithSession(std::string location, const std::optional<identity::NewSession>& session);
+
+  // A 303 to `location` carrying any cookie Begin minted.
+  http::Response Redirect(const PageContext& ctx, std::string location);
+
+  // An error page for an unexpected Status (kUnavailable: 503, otherwise 500) and a log line.
+  http::Response Failure(const PageContext& ctx, const Status& status, std::string_view where);
+
+  // The CSRF token for a binding; exposed for tests.
+  std::string CsrfTokenFor(std::string_view binding) const;
+
+ private:
+  identity::AccountService& accounts_;
+  std::string csrf_key_;
+  WebOptions options_;
+};
+
+// `candidate` when it is a path on this site ("/account", "/x?y=1"), else "/". Refuses
+// scheme-relative ("//host"), backslashes, controls and anything longer than 512 bytes
+// (RFC 9700 §4.11: no open redirects).
+std::string SafeReturnTo(std::string_view candidate);
+
+// The query string "?return_to=…" for `return_to`, or "" when it is "/".
+std::string ReturnQuery(std::string_view return_to);
+
+}  // namespace portico::selfservice

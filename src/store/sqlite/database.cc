@@ -1,0 +1,218 @@
+#include "store/sqlite/database.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <thread>
+
+#include "core/log.h"
+
+namespace portico::store::sqlite {
+
+Status StatusFromSqlite(int code, std::string_view context, sqlite3* db) {
+  int primary = code & 0xff;
+  if (primary == SQLITE_OK || primary == SQLITE_ROW || primary == SQLITE_DONE) return OkStatus();
+  std::string message(context);
+  message += ": ";
+  message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return UnavailableError(message);
+  if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return AlreadyExistsError(message);
+  }
+  return InternalError(message);
+}
+
+// ---- Statement ----
+
+Statement::~Statement() {
+  if (stmt_ != nullptr) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+}
+
+Statement& Statement::Bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Statement& Statement::Bind(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+Statement& Statement::BindBlob(int index, std::string_view bytes) {
+  sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Statement& Statement::BindNull(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+Statement& Statement::BindOptional(int index, const std::optional<int64_t>& value) {
+  return value ? Bind(index, *value) : BindNull(index);
+}
+
+StatusOr<bool> Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return StatusFromSqlite(sqlite3_extended_errcode(sqlite3_db_handle(stmt_)), "step",
+                          sqlite3_db_handle(stmt_));
+}
+
+Status Statement::Run() {
+  for (;;) {
+    auto row = Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return OkStatus();
+  }
+}
+
+std::string Statement::Text(int column) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  if (text == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::string Statement::Blob(int column) const {
+  const void* data = sqlite3_column_blob(stmt_, column);
+  if (data == nullptr) return {};
+  return std::string(static_cast<const char*>(data), static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+bool Statement::IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+std::optional<int64_t> Statement::OptionalInt(int column) const {
+  if (IsNull(column)) return std::nullopt;
+  return Int(column);
+}
+
+// ---- Connection ----
+
+Connection::~Connection() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+StatusOr<Statement> Connection::Prepare(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) return Statement(it->second);
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                              &stmt, nullptr);
+  if (rc != SQLITE_OK) return StatusFromSqlite(rc, "prepare", db_);
+  cache_.emplace(sql, stmt);
+  return Statement(stmt);
+}
+
+Status Connection::Exec(const std::string& sql) {
+  char* error = nullptr;
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
+    Status s = StatusFromSqlite(sqlite3_extended_errcode(db_), "exec", db_);
+    sqlite3_free(error);
+    return s;
+  }
+  return OkStatus();
+}
+
+int Connection::Changes() const { return sqlite3_changes(db_); }
+
+// ---- Database ----
+
+namespace {
+
+StatusOr<sqlite3*> OpenHandle(const std::string& path, bool read_only, int busy_timeout_ms) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = "cannot open database " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close_v2(db);
+    return UnavailableError(message);
+  }
+  sqlite3_busy_timeout(db, busy_timeout_ms);
+  sqlite3_extended_result_codes(db, 1);
+  return db;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path, DatabaseOptions options) {
+  if (path.empty() || path.front() == ':') return InvalidArgumentError("database path must name a file");
+  std::unique_ptr<Database> database(new Database());
+  database->path_ = path;
+  database->options_ = options;
+  PORTICO_ASSIGN_OR_RETURN(sqlite3 * writer, OpenHandle(path, false, options.busy_timeout_ms));
+  database->writer_.reset(new Connection(writer));
+  // WAL lets readers proceed during a write; FULL syncs the WAL on every commit (durable).
+  PORTICO_RETURN_IF_ERROR(database->writer_->Exec(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+  return database;
+}
+
+Database::~Database() = default;
+
+std::unique_ptr<Connection> Database::AcquireReader() {
+  {
+    std::lock_guard lock(readers_mutex_);
+    if (!idle_readers_.empty()) {
+      auto c = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return c;
+    }
+  }
+  auto handle = OpenHandle(path_, true, options_.busy_timeout_ms);
+  if (!handle.ok()) return nullptr;
+  return std::unique_ptr<Connection>(new Connection(*handle));
+}
+
+void Database::ReleaseReader(std::unique_ptr<Connection> connection) {
+  std::lock_guard lock(readers_mutex_);
+  if (static_cast<int>(idle_readers_.size()) < options_.read_connections) {
+    idle_readers_.push_back(std::move(connection));
+  }
+}
+
+Status Database::Write(const std::function<Status(Connection&)>& work) {
+  std::lock_guard lock(write_mutex_);
+  Status last;
+  for (int attempt = 0; attempt <= options_.max_busy_retries; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
+    last = writer_->Exec("BEGIN IMMEDIATE");
+    if (last.code() == StatusCode::kUnavailable) continue;
+    if (!last.ok()) return last;
+    Status result = work(*writer_);
+    if (!result.ok()) {
+      (void)writer_->Exec("ROLLBACK");
+      if (result.code() == StatusCode::kUnavailable) {
+        last = result;
+        continue;
+      }
+      return result;
+    }
+    last = writer_->Exec("COMMIT");
+    if (last.ok()) return OkStatus();
+    (void)writer_->Exec("ROLLBACK");
+    if (last.code() != StatusCode::kUnavailable) return last;
+  }
+  log::Warn("database_busy", {{"path", path_}});
+  return last;
+}
+
+Status Database::Read(const std::function<Status(Connection&)>& work) {
+  auto connection = AcquireReader();
+  if (!connection) return UnavailableError("cannot open a read connection to " + path_);
+  Status result;
+  for (int attempt = 0; attempt <= options_.max_busy_retries; ++attempt) {
+    result = connection->Exec("BEGIN");
+    if (result.ok()) {
+      result = work(*connection);
+      (void)connection->Exec("COMMIT");
+    }
+    if (result.code() != StatusCode::kUnavailable) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 * (attempt + 1)));
+  }
+  ReleaseReader(std::move(connection));
+  return result;
+}
+
+}  // namespace portico::store::sqlite
