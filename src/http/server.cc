@@ -130,7 +130,7 @@ awaitable<void> Server::Impl::Serve(tcp::socket socket) {
     if (!ec) remote = endpoint.address().to_string();
   }
   beast::tcp_stream stream(std::move(socket));
-  beast::flat_buffer buffer(8192);
+  beast::flat_buffer buffer;  // bounded by the parser's header and body limits
   bool first = true;
   while (!stopping.load()) {
     bhttp::request_parser<bhttp::string_body> parser;

@@ -320,32 +320,76 @@ test('return_to: /account sends a signed-out person to sign in and back; sign-up
   await finish();
 });
 
-test('return_to never sends the person off the network after sign-in', async (t) => {
+test('return_to never sends the person off the network, whether in the URL or in a tampered form', async (t) => {
   const { server, open, finish } = await setup(t);
   const setupBrowser = await open('sign-up');
   const ada = await signUpAda(setupBrowser);
   const origin = new URL(server.baseURL).origin;
 
-  for (const target of ['https://evil.example/steal', '//evil.example/steal', '/\\evil.example/steal']) {
-    const v = await open(`return_to=${target}`);
+  async function visitor(label) {
+    const v = await open(label);
     // Nothing leaves this machine: any other host answers with a stub page.
     await v.context.route((url) => url.origin !== origin, (route) => route.fulfill({
       status: 200, contentType: 'text/html',
       headers: { 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' },
       body: '<!doctype html><title>offsite</title>',
     }));
+    return v;
+  }
+  function assertStaysHome(v, response, how) {
+    const location = response.headers().location;
+    assert.ok(location, `${how}: no Location (status ${response.status()})`);
+    const resolved = new URL(location, `${origin}/signin`);
+    assert.equal(resolved.origin, origin, `${how}: redirected to ${location}`);
+    assert.equal(new URL(v.page.url()).origin, origin, `${how}: ended at ${v.page.url()}`);
+  }
+  /** Replaces the hidden return_to field of the form on the page, as a crafted form would. */
+  async function tamper(v, target) {
+    const field = v.page.locator('input[type="hidden"][name="return_to"]');
+    assert.equal(await field.count(), 1, 'the form has no hidden return_to field');
+    await field.evaluate((el, value) => { el.value = value; }, target);
+  }
+
+  for (const target of ['https://evil.example/steal', '//evil.example/steal', '/\\evil.example/steal']) {
+    // 1. In the query string of the sign-in page.
+    const v = await visitor(`sign-in ?return_to=${target}`);
     const page = await v.page.goto(`/signin?return_to=${encodeURIComponent(target)}`);
     if (page.status() === 400) {
-      await v.page.locator('#error').waitFor(); // refused up front: fine, as long as it says why
-      continue;
+      await v.errorText(); // refused up front: fine, as long as it says why
+    } else {
+      assert.equal(page.status(), 200);
+      const response = await v.fillSignIn({ email: ada.email, password: ada.password });
+      assert.equal(response.status(), 303);
+      assertStaysHome(v, response, `sign-in with ?return_to=${target}`);
     }
-    assert.equal(page.status(), 200);
-    const response = await v.fillSignIn({ email: ada.email, password: ada.password });
-    assert.equal(response.status(), 303);
-    const location = response.headers().location;
-    const resolved = new URL(location, `${origin}/signin`);
-    assert.equal(resolved.origin, origin, `return_to=${target} redirected to ${location}`);
-    assert.equal(new URL(v.page.url()).origin, origin, `return_to=${target} ended at ${v.page.url()}`);
+
+    // 2. Posted directly in the sign-in form.
+    const w = await visitor(`sign-in form return_to=${target}`);
+    await w.goto('/signin');
+    await tamper(w, target);
+    const signin = await w.fillSignIn({ email: ada.email, password: ada.password });
+    if (signin.status() === 400) {
+      await w.errorText(); // refused: fine, as long as it says why
+    } else {
+      assert.equal(signin.status(), 303, `sign-in with a posted return_to=${target}`);
+      assertStaysHome(w, signin, `sign-in with a posted return_to=${target}`);
+    }
+
+    // 3. Posted directly in the sign-up form.
+    const u = await visitor(`sign-up form return_to=${target}`);
+    await u.goto('/signup');
+    await tamper(u, target);
+    await u.field('Given name').fill(ADA.given);
+    await u.field('Family name').fill(ADA.family);
+    await u.field('E-mail address').fill(uniqueEmail());
+    await u.field('Password').fill(uniquePassword('redirect'));
+    const signup = await u.submit(u.button('Create account'), '/signup');
+    if (signup.status() === 400) {
+      await u.errorText(); // refused: fine, as long as it says why
+    } else {
+      assert.equal(signup.status(), 303, `sign-up with a posted return_to=${target}`);
+      assertStaysHome(u, signup, `sign-up with a posted return_to=${target}`);
+    }
   }
 
   await finish();

@@ -108,9 +108,14 @@ class PorticoServer {
         }
       });
       child.once('error', (err) => finish(new Error(describe(`Could not start Portico server: ${err.message}`))));
+      const closed = new Promise((r) => child.once('close', r));
       child.once('exit', (code, signal) => {
         if (this.proc === child) this.proc = null;
-        finish(new Error(describe(`Portico server exited before it was ready (code ${code}, signal ${signal})`)));
+        if (settled) return;
+        // Let the pipes drain so the message carries the server's last words.
+        const grace = new Promise((r) => setTimeout(r, 500).unref());
+        Promise.race([closed, grace]).then(() =>
+          finish(new Error(describe(`Portico server exited before it was ready (code ${code}, signal ${signal})`))));
       });
     }).then((url) => {
       this.baseURL = url;
