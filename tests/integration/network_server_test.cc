@@ -368,7 +368,7 @@ TEST_F(NetworkServerTest, BodiesLargerThanOneReadBufferAreReadWhole) {
 }
 
 TEST_F(NetworkServerTest, MalformedRequestsGet400) {
-  for (const std::string raw : {std::string("GARBAGE\r\n\r\n"), std::string("GET / HTTP/9.9\r\n\r\n"),
+  for (const std::string& raw : {std::string("GARBAGE\r\n\r\n"), std::string("GET / HTTP/9.9\r\n\r\n"),
                                 std::string("GET / HTTP/1.1\r\nHost x\r\n\r\n"),
                                 std::string("POST /signin HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"),
                                 std::string("GET /\x01\x02 HTTP/1.1\r\nHost: x\r\n\r\n")}) {
