@@ -53,6 +53,7 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   asio::signal_set signals;
   std::atomic<int> in_flight{0};
+  std::atomic<int> connections{0};
   std::atomic<bool> stopping{false};
 };
 
@@ -204,8 +205,15 @@ awaitable<void> Server::Impl::Accept() {
       continue;
     }
     beast::error_code ignored;
+    if (connections.load() >= options.max_connections) {
+      log::Warn("connection_refused", {{"reason", "max_connections"}});
+      socket.close(ignored);
+      continue;
+    }
     socket.set_option(tcp::no_delay(true), ignored);
-    asio::co_spawn(acceptor.get_executor(), Serve(std::move(socket)), asio::detached);
+    connections.fetch_add(1);
+    asio::co_spawn(acceptor.get_executor(), Serve(std::move(socket)),
+                   [this](std::exception_ptr) { connections.fetch_sub(1); });
   }
 }
 
