@@ -86,7 +86,8 @@ void AddOperationalRoutes(http::Router& router, store::sqlite::Database& db) {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& config) {
+StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& config, Clock* clock) {
+  Clock& now = clock != nullptr ? *clock : SystemClock::Get();
   std::unique_ptr<NetworkApp> app(new NetworkApp());
   Parts& p = *app->parts_;
   p.config = config;
@@ -107,10 +108,10 @@ StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& co
   sessions.absolute_timeout = config.session_absolute_hours * 3600;
   sessions.remember_absolute_timeout = config.remember_days * 86400;
   sessions.remember_idle_timeout = std::min<int64_t>(14 * 86400, sessions.remember_absolute_timeout);
-  p.accounts = std::make_unique<identity::AccountService>(*p.store, *p.hasher, *p.policy, SystemClock::Get(),
+  p.accounts = std::make_unique<identity::AccountService>(*p.store, *p.hasher, *p.policy, now,
                                                           crypto::SecureRandom::Get(), sessions);
   PORTICO_ASSIGN_OR_RETURN(std::string csrf_key, p.store->GetOrCreateSecret(
-      "csrf", [] { return crypto::SecureRandom::Get().Bytes(32); }, SystemClock::Get().NowSeconds()));
+      "csrf", [] { return crypto::SecureRandom::Get().Bytes(32); }, now.NowSeconds()));
   p.public_url = config.public_url.empty() ? "http://localhost:" + std::to_string(config.listen_port) : config.public_url;
   p.web = std::make_unique<selfservice::SelfServiceWeb>(*p.accounts, csrf_key,
                                                         selfservice::WebOptions{OriginOf(p.public_url)});

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "core/clock.h"
 #include "core/status.h"
 #include "http/router.h"
 #include "identity/account_service.h"
@@ -18,7 +19,8 @@ class NetworkApp {
  public:
   // Creates the data directory, opens the database, applies migrations and builds the services.
   // Errors: kUnavailable (data directory or database), kFailedPrecondition (newer schema).
-  static StatusOr<std::unique_ptr<NetworkApp>> Create(const NetworkConfig& config);
+  // `clock` (tests) defaults to the system clock and must outlive the app.
+  static StatusOr<std::unique_ptr<NetworkApp>> Create(const NetworkConfig& config, Clock* clock = nullptr);
   ~NetworkApp();
 
   const http::Router& router() const;

@@ -13,22 +13,30 @@ StatusOr<std::string> ValidateEmailAddress(std::string_view input) {
   while (!input.empty() && (input.back() == ' ' || input.back() == '\t')) input.remove_suffix(1);
   if (input.empty()) return InvalidArgumentError("Enter your e-mail address.");
   if (input.size() > 254) return InvalidArgumentError("That e-mail address is too long.");
-  if (!utf8::IsValid(input) || utf8::HasControlCharacters(input)) {
+  bool has_control = false;
+  for (unsigned char c : input) has_control = has_control || c < 0x20 || c == 0x7F;
+  // Line breaks would let an address inject mail headers: every control character is refused.
+  if (!utf8::IsValid(input) || has_control) {
     return InvalidArgumentError("That e-mail address contains characters that are not allowed.");
   }
-  size_t at = input.rfind('@');
-  if (at == std::string_view::npos || at == 0 || at + 1 >= input.size()) {
+  size_t at = input.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 >= input.size() ||
+      input.find('@', at + 1) != std::string_view::npos) {
     return InvalidArgumentError("Enter an e-mail address like name@example.com.");
   }
   std::string_view local = input.substr(0, at);
   std::string_view domain = input.substr(at + 1);
   if (local.size() > 64) return InvalidArgumentError("The part before @ is too long.");
+  // RFC 5321 §4.1.2 dot-string: dots only between characters.
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) {
+    return InvalidArgumentError("Enter an e-mail address like name@example.com.");
+  }
   for (char c : input) {
     if (c == ' ' || c == '\t' || c == '<' || c == '>' || c == ',' || c == ';' || c == '\\' || c == '"') {
       return InvalidArgumentError("That e-mail address contains characters that are not allowed.");
     }
   }
-  if (domain.find('@') != std::string_view::npos || domain.find('.') == std::string_view::npos ||
+  if (domain.find('.') == std::string_view::npos ||
       domain.front() == '.' || domain.back() == '.' || domain.find("..") != std::string_view::npos ||
       domain.front() == '-') {
     return InvalidArgumentError("Enter an e-mail address like name@example.com.");

@@ -39,6 +39,9 @@ async function setup(t, serverOptions) {
   };
 }
 
+/** Generous per-test limit so a hung page or server fails the test instead of the run. */
+const TEST_TIMEOUT_MS = 120000;
+
 const ADA = { given: 'Ada', family: 'Lovelace', display: 'Ada Lovelace' };
 
 /** Signs up a new person in `v` and checks they land signed in on the home page. */
@@ -63,7 +66,7 @@ async function assertAccountNeedsSignIn(v) {
   await v.assertSignInForm();
 }
 
-test('sign-up signs the person in: home shows the display name and "Account information"', async (t) => {
+test('sign-up signs the person in: home shows the display name and "Account information"', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { open, finish } = await setup(t);
   const v = await open();
 
@@ -90,7 +93,7 @@ test('sign-up signs the person in: home shows the display name and "Account info
   await finish();
 });
 
-test('sign-out shows the "Sign in" link and ends the session on the server', async (t) => {
+test('sign-out shows the "Sign in" link and ends the session on the server', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { open, finish } = await setup(t);
   const v = await open();
   await signUpAda(v);
@@ -111,7 +114,7 @@ test('sign-out shows the "Sign in" link and ends the session on the server', asy
   await finish();
 });
 
-test('wrong password: 401 with #error and the form again; unknown address: the same answer; right password signs in', async (t) => {
+test('wrong password: 401 with #error and the form again; unknown address: the same answer; right password signs in', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { open, finish } = await setup(t);
   const v = await open();
   const ada = await signUpAda(v);
@@ -145,7 +148,7 @@ test('wrong password: 401 with #error and the form again; unknown address: the s
   await finish();
 });
 
-test('sign-up refuses a common password and one shorter than 8 characters, and creates no account', async (t) => {
+test('sign-up refuses a common password and one shorter than 8 characters, and creates no account', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { open, finish } = await setup(t);
   const v = await open();
   const email = uniqueEmail();
@@ -169,7 +172,7 @@ test('sign-up refuses a common password and one shorter than 8 characters, and c
   await finish();
 });
 
-test('the sign-in page says passwords are case-sensitive, and they are; e-mail addresses are not', async (t) => {
+test('the sign-in page says passwords are case-sensitive, and they are; e-mail addresses are not', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { open, finish } = await setup(t);
   const v = await open();
   const ada = await signUpAda(v, { password: 'Difference Engine number Two' });
@@ -189,7 +192,7 @@ test('the sign-in page says passwords are case-sensitive, and they are; e-mail a
   await finish();
 });
 
-test('changing the password: notice shown, other sessions end, old password fails, new one works', async (t) => {
+test('changing the password: notice shown, other sessions end, old password fails, new one works', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { open, finish } = await setup(t);
   const v = await open('first browser');
   const ada = await signUpAda(v);
@@ -228,7 +231,7 @@ test('changing the password: notice shown, other sessions end, old password fail
   await finish();
 });
 
-test('the mailing address and display name are saved, escaped, and shown after a reload', async (t) => {
+test('the mailing address and display name are saved, escaped, and shown after a reload', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { open, finish } = await setup(t);
   const v = await open();
   await signUpAda(v);
@@ -266,7 +269,7 @@ test('the mailing address and display name are saved, escaped, and shown after a
   await finish();
 });
 
-test('devices: two sign-ins are listed, and "Sign out this device" ends the other one', async (t) => {
+test('devices: two sign-ins are listed, and "Sign out this device" ends the other one', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { open, finish } = await setup(t);
   const a = await open('first browser');
   const ada = await signUpAda(a);
@@ -299,7 +302,7 @@ test('devices: two sign-ins are listed, and "Sign out this device" ends the othe
   await finish();
 });
 
-test('return_to: /account sends a signed-out person to sign in and back; sign-up returns too', async (t) => {
+test('return_to: /account sends a signed-out person to sign in and back; sign-up returns too', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { open, finish } = await setup(t);
   const v = await open();
   const ada = await signUpAda(v);
@@ -320,7 +323,7 @@ test('return_to: /account sends a signed-out person to sign in and back; sign-up
   await finish();
 });
 
-test('return_to never sends the person off the network, whether in the URL or in a tampered form', async (t) => {
+test('return_to never sends the person off the network, whether in the URL or in a tampered form', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { server, open, finish } = await setup(t);
   const setupBrowser = await open('sign-up');
   const ada = await signUpAda(setupBrowser);
@@ -395,7 +398,7 @@ test('return_to never sends the person off the network, whether in the URL or in
   await finish();
 });
 
-test('"Keep me signed in" makes the session cookie outlive the browser; without it, it does not', async (t) => {
+test('"Keep me signed in" makes the session cookie outlive the browser; without it, it does not', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { open, finish } = await setup(t);
   const s = await open('sign-up');
   const ada = await signUpAda(s);

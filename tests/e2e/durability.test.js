@@ -10,6 +10,9 @@ const assert = require('node:assert/strict');
 const { startServer } = require('./lib/server');
 const { CookieJar, request, getForm, findForm, hiddenFields, SESSION_COOKIE, CSRF_COOKIE } = require('./lib/http');
 
+/** Generous per-test limit so a hung page or server fails the test instead of the run. */
+const TEST_TIMEOUT_MS = 60000;
+
 let counter = 0;
 function uniqueEmail() {
   counter += 1;
@@ -99,7 +102,7 @@ async function crashAndRestart(server) {
   await server.restart();
 }
 
-test('a sign-up acknowledged with 303 survives kill -9: the account signs in after the restart', async (t) => {
+test('a sign-up acknowledged with 303 survives kill -9: the account signs in after the restart', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const server = await setup(t);
   const person = { given: 'Ada', family: 'Lovelace', email: uniqueEmail(), password: uniquePassword('durable') };
   const jar = new CookieJar();
@@ -112,7 +115,7 @@ test('a sign-up acknowledged with 303 survives kill -9: the account signs in aft
   await assertSignInFails(server, uniqueEmail(), person.password);
 });
 
-test('the session created at sign-up is still valid after kill -9', async (t) => {
+test('the session created at sign-up is still valid after kill -9', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const server = await setup(t);
   const person = { given: 'Ada', family: 'Lovelace', email: uniqueEmail(), password: uniquePassword('session') };
   const jar = new CookieJar();
@@ -125,7 +128,7 @@ test('the session created at sign-up is still valid after kill -9', async (t) =>
   assert.match(res.text, /Lovelace/, 'the account page does not show the person after the restart');
 });
 
-test('a sign-out acknowledged with 303 survives kill -9: the old session cookie is not accepted again', async (t) => {
+test('a sign-out acknowledged with 303 survives kill -9: the old session cookie is not accepted again', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const server = await setup(t);
   const person = { given: 'Ada', family: 'Lovelace', email: uniqueEmail(), password: uniquePassword('signout') };
   await signUp(server, new CookieJar(), person);
@@ -143,7 +146,7 @@ test('a sign-out acknowledged with 303 survives kill -9: the old session cookie 
   await assertSignedOut(server, replay);
 });
 
-test('a password change acknowledged with 303 survives kill -9', async (t) => {
+test('a password change acknowledged with 303 survives kill -9', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const server = await setup(t);
   const person = { given: 'Ada', family: 'Lovelace', email: uniqueEmail(), password: uniquePassword('before') };
   const jar = new CookieJar();
@@ -164,7 +167,7 @@ test('a password change acknowledged with 303 survives kill -9', async (t) => {
   await assertSignInWorks(server, person.email, newPassword);
 });
 
-test('"Sign out this device" acknowledged with 303 survives kill -9', async (t) => {
+test('"Sign out this device" acknowledged with 303 survives kill -9', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const server = await setup(t);
   const person = { given: 'Ada', family: 'Lovelace', email: uniqueEmail(), password: uniquePassword('devices') };
   const first = new CookieJar();

@@ -146,7 +146,7 @@ TEST_F(NetworkServerTest, UnknownAddressAndWrongPasswordGetTheSameAnswer) {
   // A locked account answers the same as well.
   auto account = server_.app().store().FindAccountByEmailKey(identity::EmailKey(email));
   ASSERT_TRUE(account.ok());
-  ASSERT_TRUE(server_.app().store().SetDisabled(account->id, SystemClock::Get().NowSeconds()).ok());
+  ASSERT_TRUE(server_.app().store().SetDisabled(account->id, server_.clock().NowSeconds()).ok());
   Browser z = NewBrowser();
   HttpResult locked = SignIn(z, email, kPassword);
   EXPECT_EQ(locked.status, 401);
@@ -330,14 +330,20 @@ TEST_F(NetworkServerTest, ParallelWrongPasswordsCannotOutrunTheThrottle) {
   auto account = server_.app().store().FindAccountByEmailKey(identity::EmailKey(email));
   ASSERT_TRUE(account.ok());
   identity::ThrottlePolicy policy;
-  auto probe = server_.app().store().BeginSignInAttempt("account:" + account->id, SystemClock::Get().NowSeconds(),
+  // The server's clock is frozen, so no delay has run out: the count is exactly what the
+  // policy allows, however the 16 requests interleaved.
+  auto probe = server_.app().store().BeginSignInAttempt("account:" + account->id, server_.clock().NowSeconds(),
                                                         policy);
   ASSERT_TRUE(probe.ok());
   EXPECT_EQ(probe->verdict, identity::AttemptVerdict::kThrottled);
   EXPECT_LE(probe->failures, policy.free_failures + 1);
-  // While throttled, even the right password is refused with the same answer.
+  // While throttled, even the right password is refused with the same answer...
   Browser owner = NewBrowser();
   EXPECT_EQ(SignIn(owner, email, kPassword).status, 401);
+  // ...and once the delay has passed, the owner gets in.
+  server_.clock().Advance(policy.DelayAfter(policy.free_failures + 1) + 1);
+  Browser later = NewBrowser();
+  EXPECT_EQ(SignIn(later, email, kPassword).status, 303);
 }
 
 // ---- bad input: a clear 4xx, never a 5xx, and the server keeps serving ----

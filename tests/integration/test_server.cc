@@ -13,7 +13,7 @@ TestServer::TestServer(network::NetworkConfig config) {
   config.data_dir = dir_.string();
   config.listen_port = 0;
   config.access_log = false;
-  auto app = network::NetworkApp::Create(config);
+  auto app = network::NetworkApp::Create(config, &clock_);
   if (!app.ok()) throw std::runtime_error(app.status().ToString());
   app_ = std::move(*app);
   http::ServerOptions options;

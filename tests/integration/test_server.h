@@ -7,6 +7,7 @@
 #include <string>
 #include <thread>
 
+#include "core/clock.h"
 #include "http/server.h"
 #include "network_app.h"
 
@@ -20,8 +21,11 @@ class TestServer {
   int port() const { return port_; }
   std::string origin() const { return "http://localhost:" + std::to_string(port_); }
   network::NetworkApp& app() { return *app_; }
+  // The server's clock: frozen at the real time of start-up until a test moves it.
+  FakeClock& clock() { return clock_; }
 
  private:
+  FakeClock clock_{SystemClock::Get().NowSeconds()};
   std::filesystem::path dir_;
   std::unique_ptr<network::NetworkApp> app_;
   std::unique_ptr<http::Server> server_;

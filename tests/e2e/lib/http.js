@@ -4,6 +4,7 @@
 
 const SESSION_COOKIE = '__Host-portico-session';
 const CSRF_COOKIE = '__Host-portico-csrf';
+const REQUEST_TIMEOUT_MS = 15_000;
 
 function decodeEntities(s) {
   return s.replace(/&(#x[0-9a-f]+|#[0-9]+|amp|lt|gt|quot|apos|#39);/gi, (m, e) => {
@@ -125,7 +126,7 @@ async function request(jar, url, { method = 'GET', form } = {}) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = new URLSearchParams(form).toString();
   }
-  const response = await fetch(url, { method, headers, body, redirect: 'manual' });
+  const response = await fetch(url, { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   const setCookies = jar ? jar.store(response) : [];
   const text = await response.text();
   return { status: response.status, location: response.headers.get('location'), headers: response.headers, text, setCookies };

@@ -58,12 +58,16 @@ class Visitor {
       const status = response.status();
       if (status >= 300 && status < 400) return; // redirects carry no page
       const where = `[${label}] ${request.method()} ${response.url()} -> ${status}`;
-      this.headerChecks.push(
-        response.allHeaders().then(
-          (h) => { try { assertSecurityHeaders(h, where); return null; } catch (e) { return e.message; } },
-          (e) => `${where}: could not read headers: ${e.message}`,
-        ),
+      let timer;
+      const timeout = new Promise((resolve) => {
+        timer = setTimeout(() => resolve(`${where}: headers not available within 10 s`), 10_000);
+        timer.unref();
+      });
+      const check = response.allHeaders().then(
+        (h) => { try { assertSecurityHeaders(h, where); return null; } catch (e) { return e.message; } },
+        (e) => `${where}: could not read headers: ${e.message}`,
       );
+      this.headerChecks.push(Promise.race([check, timeout]).finally(() => clearTimeout(timer)));
     });
   }
 

@@ -70,6 +70,14 @@ class PorticoServer {
     this.proc = child;
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal }));
+      // A process that could not be started (ENOENT, EACCES, ETXTBSY while the binary is being
+      // relinked, ...) emits 'error' and never 'exit'.
+      child.once('error', (error) => {
+        if (child.pid === undefined) {
+          if (this.proc === child) this.proc = null;
+          resolve({ code: null, signal: null, error });
+        }
+      });
     });
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
@@ -141,7 +149,7 @@ class PorticoServer {
       return await Promise.race([exited, timeout]);
     } catch (err) {
       child.kill('SIGKILL');
-      await exited;
+      await Promise.race([exited, new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS).unref())]);
       throw err;
     } finally {
       clearTimeout(timer);
