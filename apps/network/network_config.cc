@@ -1,5 +1,6 @@
 #include "network_config.h"
 
+#include "core/log.h"
 #include "core/settings.h"
 
 namespace portico::network {
@@ -34,6 +35,7 @@ Status ParseListen(const std::string& text, std::string* host, uint16_t* port) {
 
 StatusOr<NetworkConfig> LoadNetworkConfig(const std::string& path) {
   PORTICO_ASSIGN_OR_RETURN(Settings s, Settings::Load(path, NetworkConfigKeys()));
+  for (const auto& key : s.unknown_keys()) log::Warn("unknown_setting", {{"key", key}, {"file", path}});
   NetworkConfig c;
   PORTICO_RETURN_IF_ERROR(ParseListen(s.GetString("listen", "127.0.0.1:8080"), &c.listen_address, &c.listen_port));
   c.public_url = s.GetString("public_url", "");

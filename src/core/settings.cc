@@ -1,5 +1,6 @@
 #include "core/settings.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <toml++/toml.h>
@@ -51,6 +52,9 @@ StatusOr<Settings> Settings::Load(const std::string& path, const std::vector<std
                                   std::to_string(err.source().begin.column) + ": " +
                                   std::string(err.description()));
     }
+  }
+  for (const auto& [key, value] : settings.values_) {
+    if (std::find(known_keys.begin(), known_keys.end(), key) == known_keys.end()) settings.unknown_keys_.push_back(key);
   }
   for (const auto& key : known_keys) {
     if (const char* v = std::getenv(EnvName(key).c_str())) settings.values_[key] = v;

@@ -32,11 +32,16 @@ class Settings {
   // Accepts true/false/1/0/yes/no/on/off.
   StatusOr<bool> GetBool(std::string_view key, bool fallback) const;
 
+  // Keys found in the file that are not among the known keys (likely misspelled): the caller
+  // should warn about them.
+  const std::vector<std::string>& unknown_keys() const { return unknown_keys_; }
+
   // The environment variable name for `key`.
   static std::string EnvName(std::string_view key);
 
  private:
   std::map<std::string, std::string, std::less<>> values_;
+  std::vector<std::string> unknown_keys_;
 };
 
 }  // namespace portico

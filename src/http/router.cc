@@ -19,6 +19,17 @@ const Route* Router::Find(std::string_view method, std::string_view path, bool* 
   return it == routes_.end() ? nullptr : &it->second;
 }
 
+std::string Router::AllowedMethods(std::string_view path) const {
+  std::string out;
+  for (const auto& [key, route] : routes_) {
+    if (key.second != path) continue;
+    if (!out.empty()) out += ", ";
+    out += key.first;
+    if (key.first == "GET") out += ", HEAD";
+  }
+  return out;
+}
+
 Response PlainErrorPage(int status, std::string_view reason) {
   Response r;
   r.status = status;

@@ -46,6 +46,9 @@ class Router {
   // HEAD falls back to GET (RFC 9110 §9.3.2); the server drops the body.
   const Route* Find(std::string_view method, std::string_view path, bool* path_known) const;
 
+  // "GET, HEAD, POST" for a 405's Allow header (RFC 9110 §15.5.6).
+  std::string AllowedMethods(std::string_view path) const;
+
   void SetErrorRenderer(ErrorRenderer renderer) { error_renderer_ = std::move(renderer); }
   Response RenderError(int status, std::string_view reason) const { return error_renderer_(status, reason); }
 

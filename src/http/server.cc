@@ -9,6 +9,7 @@
 #include <chrono>
 #include <exception>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "core/log.h"
@@ -112,8 +113,9 @@ awaitable<Response> Server::Impl::Dispatch(const Request& request) {
   bool path_known = false;
   const Route* route = router.Find(request.method, request.path, &path_known);
   if (route == nullptr) {
-    Response r = path_known ? router.RenderError(405, "This address does not accept that method.")
-                            : router.RenderError(404, "There is no page at this address.");
+    if (!path_known) co_return router.RenderError(404, "There is no page at this address.");
+    Response r = router.RenderError(405, "This address does not accept that method.");
+    r.SetHeader("Allow", router.AllowedMethods(request.path));
     co_return r;
   }
   if (route->execution == Execution::kInline) co_return route->handler(request);
@@ -137,11 +139,15 @@ awaitable<void> Server::Impl::Serve(tcp::socket socket) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<uint32_t>(options.max_header_bytes));
     parser.body_limit(options.max_body_bytes);
-    // The idle wait for a keep-alive request, then the read deadline once bytes arrive, are
-    // approximated by one deadline: the longer one for idle connections, the shorter at first.
+    // A keep-alive connection may wait idle_timeout for its next request's header; a new
+    // connection gets read_timeout. The body then has read_timeout of its own.
     stream.expires_after(first ? options.read_timeout : options.idle_timeout);
     first = false;
-    auto [ec, bytes] = co_await bhttp::async_read(stream, buffer, parser, kAsTuple);
+    auto [ec, bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kAsTuple);
+    if (!ec && !parser.is_done()) {
+      stream.expires_after(options.read_timeout);
+      std::tie(ec, bytes) = co_await bhttp::async_read(stream, buffer, parser, kAsTuple);
+    }
     (void)bytes;
     if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
         ec == beast::error::timeout || ec == asio::error::operation_aborted ||

@@ -124,7 +124,9 @@ StatusOr<NewSession> AccountService::SignIn(std::string_view email_input, std::s
   if (!usable) {
     hasher_.VerifyDummy(candidate);
     if (decision.verdict != AttemptVerdict::kAllowed) {
-      log::Info("signin_throttled", {{"subject", subject}, {"failures", decision.failures}});
+      // Unknown addresses are personal data: the log names only accounts.
+      log::Info("signin_throttled", {{"account", account.ok() ? account->id : std::string("unknown")},
+                                     {"failures", decision.failures}});
     }
     return UnauthenticatedError(kSignInFailed);
   }

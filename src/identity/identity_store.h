@@ -105,6 +105,8 @@ class IdentityStore {
   virtual Status DeleteSession(const std::string& token_hash) = 0;
   // Deletes the account's session named `public_id`; false when there was none.
   virtual StatusOr<bool> DeleteSessionByPublicId(const std::string& account_id, const std::string& public_id) = 0;
+  // Deletes every session of the account (operator lock). Returns how many ended.
+  virtual StatusOr<int> DeleteSessionsOfAccount(const std::string& account_id) = 0;
   // The account's sessions, most recently used first.
   virtual StatusOr<std::vector<Session>> ListSessions(const std::string& account_id) = 0;
   // Sets the password hash, deletes every session of the account and inserts `replacement`

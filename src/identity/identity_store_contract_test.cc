@@ -574,6 +574,23 @@ TEST_P(IdentityStoreContractTest, DeleteSessionByPublicIdOnlyForTheOwner) {
   EXPECT_FALSE(*again);
 }
 
+TEST_P(IdentityStoreContractTest, DeleteSessionsOfAccountEndsOnlyThatAccountsSessions) {
+  Create("acc_one", "ada@example.com");
+  Create("acc_two", "bob@example.com");
+  Session first = MakeSession('a', "acc_one");
+  Session second = MakeSession('b', "acc_one");
+  Session foreign = MakeSession('c', "acc_two");
+  Insert(first);
+  Insert(second);
+  Insert(foreign);
+  auto ended = store_->DeleteSessionsOfAccount("acc_one");
+  ASSERT_TRUE(ended.ok()) << ended.status().ToString();
+  EXPECT_EQ(*ended, 2);
+  EXPECT_FALSE(SessionExists(first));
+  EXPECT_FALSE(SessionExists(second));
+  EXPECT_TRUE(SessionExists(foreign));
+}
+
 TEST_P(IdentityStoreContractTest, ListSessionsMostRecentlyUsedFirstAndOnlyTheAccounts) {
   Create("acc_one", "ada@example.com");
   Create("acc_two", "bob@example.com");

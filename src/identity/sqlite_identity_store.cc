@@ -244,6 +244,18 @@ StatusOr<bool> SqliteIdentityStore::DeleteSessionByPublicId(const std::string& a
   return deleted;
 }
 
+StatusOr<int> SqliteIdentityStore::DeleteSessionsOfAccount(const std::string& account_id) {
+  int deleted = 0;
+  PORTICO_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
+    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("DELETE FROM sessions WHERE account_id = ?"));
+    s.Bind(1, account_id);
+    PORTICO_RETURN_IF_ERROR(s.Run());
+    deleted = c.Changes();
+    return OkStatus();
+  }));
+  return deleted;
+}
+
 StatusOr<std::vector<Session>> SqliteIdentityStore::ListSessions(const std::string& account_id) {
   std::vector<Session> out;
   PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {

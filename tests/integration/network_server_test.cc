@@ -86,6 +86,7 @@ TEST_F(NetworkServerTest, UnknownRouteIsA404PageAndWrongMethodA405) {
   EXPECT_THAT(missing.body, HasSubstr("Page not found"));
   HttpResult wrong = SendRaw(server_.port(), "DELETE /signin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(wrong.Header("allow").value_or(""), "GET, HEAD, POST");
 }
 
 TEST_F(NetworkServerTest, SignUpSignsInWithAHardenedCookie) {
