@@ -1,15 +1,22 @@
 #include "network_app.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
 
 #include <filesystem>
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "crypto/aead.h"
+#include "crypto/encoding.h"
 #include "crypto/password_hash.h"
 #include "crypto/random.h"
 #include "identity/password_policy.h"
 #include "identity/sqlite_identity_store.h"
+#include "oidc/sqlite_oidc_store.h"
 #include "network_assets.h"
 #include "selfservice/routes.h"
 #include "selfservice/web.h"
@@ -28,6 +35,10 @@ struct NetworkApp::Parts {
   std::unique_ptr<identity::PasswordPolicy> policy;
   std::unique_ptr<identity::AccountService> accounts;
   std::unique_ptr<selfservice::SelfServiceWeb> web;
+  std::unique_ptr<oidc::SqliteOidcStore> oidc_store;
+  std::unique_ptr<oidc::KeyManager> keys;
+  std::unique_ptr<oidc::ClientRegistry> clients;
+  std::unique_ptr<oidc::Provider> provider;
   http::Router router;
 };
 
@@ -45,6 +56,10 @@ NetworkApp::~NetworkApp() = default;
 const http::Router& NetworkApp::router() const { return parts_->router; }
 identity::IdentityStore& NetworkApp::store() { return *parts_->store; }
 identity::AccountService& NetworkApp::accounts() { return *parts_->accounts; }
+oidc::OidcStore& NetworkApp::oidc_store() { return *parts_->oidc_store; }
+oidc::ClientRegistry& NetworkApp::clients() { return *parts_->clients; }
+oidc::KeyManager& NetworkApp::keys() { return *parts_->keys; }
+oidc::Provider& NetworkApp::provider() { return *parts_->provider; }
 const std::string& NetworkApp::public_url() const { return parts_->public_url; }
 
 namespace {
@@ -84,6 +99,36 @@ void AddOperationalRoutes(http::Router& router, store::sqlite::Database& db) {
   }, http::Execution::kInline);
 }
 
+// The key-encryption key: from configuration, or a file in the data directory made on first
+// start (0600), so that ./run works without setup.
+StatusOr<std::string> LoadKeyEncryptionKey(const NetworkConfig& config) {
+  if (!config.key_encryption_key.empty()) {
+    auto key = crypto::Base64UrlDecode(config.key_encryption_key);
+    if (!key || key->size() != crypto::kAeadKeyBytes) {
+      return InvalidArgumentError("keys.encryption_key must be 32 bytes in base64url (43 characters)");
+    }
+    return *key;
+  }
+  std::string path = config.data_dir + "/key-encryption.key";
+  std::ifstream in(path, std::ios::binary);
+  if (in) {
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    auto key = crypto::Base64UrlDecode(text);
+    if (!key || key->size() != crypto::kAeadKeyBytes) return InvalidArgumentError(path + " does not hold a 32-byte key");
+    return *key;
+  }
+  std::string key = crypto::SecureRandom::Get().Bytes(crypto::kAeadKeyBytes);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) return UnavailableError("cannot create " + path);
+  std::string text = crypto::Base64UrlEncode(key) + "\n";
+  bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written) return UnavailableError("cannot write " + path);
+  log::Warn("key_encryption_key_created", {{"path", path}, {"advice", "set keys.encryption_key in production"}});
+  return key;
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& config, Clock* clock) {
@@ -116,6 +161,20 @@ StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& co
   p.web = std::make_unique<selfservice::SelfServiceWeb>(*p.accounts, csrf_key,
                                                         selfservice::WebOptions{OriginOf(p.public_url)});
   selfservice::RegisterRoutes(p.router, *p.web);
+
+  p.oidc_store = std::make_unique<oidc::SqliteOidcStore>(*p.db);
+  PORTICO_ASSIGN_OR_RETURN(std::string kek, LoadKeyEncryptionKey(config));
+  PORTICO_ASSIGN_OR_RETURN(p.keys, oidc::KeyManager::Open(*p.oidc_store, kek, now, crypto::SecureRandom::Get()));
+  auto secret = [&](const char* name) {
+    return p.store->GetOrCreateSecret(name, [] { return crypto::SecureRandom::Get().Bytes(32); }, now.NowSeconds());
+  };
+  PORTICO_ASSIGN_OR_RETURN(std::string client_secret_key, secret("client-secret"));
+  PORTICO_ASSIGN_OR_RETURN(std::string pairwise_key, secret("pairwise"));
+  p.clients = std::make_unique<oidc::ClientRegistry>(*p.oidc_store, client_secret_key, now, crypto::SecureRandom::Get(),
+                                                     p.public_url, p.public_url + "/token");
+  p.provider = std::make_unique<oidc::Provider>(oidc::ProviderOptions{p.public_url}, *p.oidc_store, *p.store, *p.web,
+                                                *p.keys, *p.clients, now, crypto::SecureRandom::Get(), pairwise_key);
+  p.provider->RegisterRoutes(p.router);
   AddOperationalRoutes(p.router, *p.db);
   p.router.SetErrorRenderer([](int status, std::string_view reason) {
     ui::Data data;
@@ -135,6 +194,7 @@ StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& co
 void NetworkApp::SetPublicUrl(const std::string& url) {
   parts_->public_url = url;
   parts_->web->SetPublicOrigin(OriginOf(url));
+  parts_->provider->SetIssuer(url);
 }
 
 }  // namespace portico::network

@@ -12,6 +12,10 @@
 #include "identity/account_service.h"
 #include "identity/identity_store.h"
 #include "network_config.h"
+#include "oidc/client/client_registry.h"
+#include "oidc/keys/key_manager.h"
+#include "oidc/oidc_store.h"
+#include "oidc/provider.h"
 
 namespace portico::network {
 
@@ -26,6 +30,10 @@ class NetworkApp {
   const http::Router& router() const;
   identity::IdentityStore& store();
   identity::AccountService& accounts();
+  oidc::OidcStore& oidc_store();
+  oidc::ClientRegistry& clients();
+  oidc::KeyManager& keys();
+  oidc::Provider& provider();
 
   // Fixes the public URL once the listening port is known (before serving starts).
   void SetPublicUrl(const std::string& url);

@@ -10,6 +10,7 @@ const std::vector<std::string>& NetworkConfigKeys() {
       "listen",               "public_url",            "http.io_threads",       "http.worker_threads",
       "http.access_log",      "data_dir",               "password.strict",       "password.pepper",
       "log.level",            "session.idle_minutes",   "session.absolute_hours", "session.remember_days",
+      "keys.encryption_key",
   };
   return keys;
 }
@@ -55,6 +56,7 @@ StatusOr<NetworkConfig> LoadNetworkConfig(const std::string& path) {
   PORTICO_ASSIGN_OR_RETURN(c.session_idle_minutes, s.GetInt("session.idle_minutes", 30, 1, 7 * 24 * 60));
   PORTICO_ASSIGN_OR_RETURN(c.session_absolute_hours, s.GetInt("session.absolute_hours", 12, 1, 24 * 30));
   PORTICO_ASSIGN_OR_RETURN(c.remember_days, s.GetInt("session.remember_days", 30, 1, 365));
+  c.key_encryption_key = s.GetString("keys.encryption_key", "");
   return c;
 }
 

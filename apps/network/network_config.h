@@ -24,6 +24,9 @@ struct NetworkConfig {
   int64_t session_idle_minutes = 30;
   int64_t session_absolute_hours = 12;
   int64_t remember_days = 30;
+  // 32-byte key that seals signing keys at rest, base64url. Empty: a key file in data_dir
+  // (key-encryption.key, created on first start); production should set it from a secret store.
+  std::string key_encryption_key;
 
   std::string DatabasePath() const { return data_dir + "/network.db"; }
 };

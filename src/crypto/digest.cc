@@ -14,6 +14,13 @@ std::string Sha256(std::string_view data) {
   return out;
 }
 
+std::string Sha512(std::string_view data) {
+  std::string out(SHA512_DIGEST_LENGTH, '\0');
+  SHA512(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+         reinterpret_cast<unsigned char*>(out.data()));
+  return out;
+}
+
 std::string HmacSha256(std::string_view key, std::string_view data) {
   std::string out(EVP_MAX_MD_SIZE, '\0');
   unsigned int len = 0;

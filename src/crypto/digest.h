@@ -10,6 +10,9 @@ namespace portico::crypto {
 // SHA-256 of `data`: 32 raw bytes.
 std::string Sha256(std::string_view data);
 
+// SHA-512 of `data`: 64 raw bytes.
+std::string Sha512(std::string_view data);
+
 // HMAC-SHA-256 (RFC 2104) of `data` under `key`: 32 raw bytes.
 std::string HmacSha256(std::string_view key, std::string_view data);
 

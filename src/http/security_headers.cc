@@ -9,6 +9,15 @@ void SetIfAbsent(Response& r, const char* name, const char* value) {
 
 }  // namespace
 
+std::string ContentSecurityPolicyWithFormAction(std::string_view origins) {
+  std::string policy = kContentSecurityPolicy;
+  if (origins.empty()) return policy;
+  const std::string key = "form-action 'self'";
+  size_t at = policy.find(key);
+  if (at != std::string::npos) policy.insert(at + key.size(), " " + std::string(origins));
+  return policy;
+}
+
 void ApplySecurityHeaders(Response& response) {
   SetIfAbsent(response, "Content-Security-Policy", kContentSecurityPolicy);
   SetIfAbsent(response, "X-Content-Type-Options", "nosniff");

@@ -5,6 +5,7 @@
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "http/cookie.h"
+#include "http/security_headers.h"
 
 namespace portico::selfservice {
 
@@ -130,8 +131,12 @@ http::Response SelfServiceWeb::Failure(const PageContext& ctx, const Status& sta
   return ErrorPage(ctx, 500, "Something went wrong", "Something went wrong on our side. Please try again.");
 }
 
+void SelfServiceWeb::AllowFormTarget(http::Response& page, const std::string& origin) {
+  if (!origin.empty()) page.SetHeader("Content-Security-Policy", http::ContentSecurityPolicyWithFormAction(origin));
+}
+
 std::string SafeReturnTo(std::string_view candidate) {
-  if (candidate.empty() || candidate.size() > 512 || candidate.front() != '/') return "/";
+  if (candidate.empty() || candidate.size() > 4096 || candidate.front() != '/') return "/";
   if (candidate.size() > 1 && (candidate[1] == '/' || candidate[1] == '\\')) return "/";
   for (unsigned char c : candidate) {
     if (c <= 0x20 || c >= 0x7F || c == '\\') return "/";

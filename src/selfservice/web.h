@@ -8,6 +8,7 @@
 // Thread-safe.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,10 @@ struct WebOptions {
   std::string public_origin;  // "http://localhost:8080": the only Origin accepted on POSTs
 };
 
+// Given a return_to path, the origin of the site the person will end up at (a validated
+// redirect URI's origin), or "" — so the page's CSP form-action can allow that last redirect.
+using ReturnOriginResolver = std::function<std::string(std::string_view return_to)>;
+
 // The state of one request, built by SelfServiceWeb::Begin.
 struct PageContext {
   std::optional<identity::ActiveSession> active;  // set when signed in
@@ -43,6 +48,15 @@ class SelfServiceWeb {
   SelfServiceWeb(identity::AccountService& accounts, std::string csrf_key, WebOptions options);
 
   identity::AccountService& accounts() { return accounts_; }
+
+  // Installs the resolver (the OpenID Connect provider's); call before serving starts.
+  void SetReturnOriginResolver(ReturnOriginResolver resolver) { return_origin_ = std::move(resolver); }
+  // The origin `return_to` finally leads to, or "".
+  std::string ReturnOrigin(std::string_view return_to) const {
+    return return_origin_ ? return_origin_(return_to) : std::string();
+  }
+  // Adds the CSP that lets this page's form lead to `origin` (no-op when empty).
+  static void AllowFormTarget(http::Response& page, const std::string& origin);
 
   // Sets the origin accepted on POSTs; call before serving starts (not synchronized).
   void SetPublicOrigin(std::string origin) { options_.public_origin = std::move(origin); }
@@ -79,10 +93,11 @@ class SelfServiceWeb {
   identity::AccountService& accounts_;
   std::string csrf_key_;
   WebOptions options_;
+  ReturnOriginResolver return_origin_;
 };
 
 // `candidate` when it is a path on this site ("/account", "/x?y=1"), else "/". Refuses
-// scheme-relative ("//host"), backslashes, controls and anything longer than 512 bytes
+// scheme-relative ("//host"), backslashes, controls and anything longer than 4096 bytes
 // (RFC 9700 §4.11: no open redirects).
 std::string SafeReturnTo(std::string_view candidate);
 

@@ -51,11 +51,12 @@ TEST(SafeReturnToTest, RefusesNonAsciiBytes) {
   EXPECT_EQ(SafeReturnTo("/caf\xC3\xA9"), "/");
 }
 
-TEST(SafeReturnToTest, Accepts512BytesAndRefuses513) {
-  std::string at_limit = "/" + std::string(511, 'a');
-  ASSERT_EQ(at_limit.size(), 512u);
+// An authorization request coming back through sign-in carries a long query.
+TEST(SafeReturnToTest, Accepts4096BytesAndRefuses4097) {
+  std::string at_limit = "/" + std::string(4095, 'a');
+  ASSERT_EQ(at_limit.size(), 4096u);
   EXPECT_EQ(SafeReturnTo(at_limit), at_limit);
-  std::string over = "/" + std::string(512, 'a');
+  std::string over = "/" + std::string(4096, 'a');
   EXPECT_EQ(SafeReturnTo(over), "/");
 }
 

@@ -23,8 +23,14 @@ http::Response ShowForm(SelfServiceWeb& web, const http::Request& request) {
   if (!ctx.ok()) return web.Failure(PageContext{}, ctx.status(), "signin");
   auto query = http::FormData::Parse(request.query).value_or(http::FormData());
   std::string return_to = SafeReturnTo(query.GetOr("return_to"));
-  if (ctx->signed_in()) return web.Redirect(*ctx, return_to);
-  return web.Page(*ctx, "signin", "Sign in", SignInData(return_to));
+  // reauth=1: a site asked for a fresh sign-in (prompt=login, max_age), so show the form even
+  // to a signed-in person.
+  if (ctx->signed_in() && query.GetOr("reauth") != "1") return web.Redirect(*ctx, return_to);
+  ui::Data data = SignInData(return_to);
+  if (auto hint = query.Get("login_hint"); hint && hint->size() <= 254) data.set("email", std::string(*hint));
+  http::Response page = web.Page(*ctx, "signin", "Sign in", data);
+  SelfServiceWeb::AllowFormTarget(page, web.ReturnOrigin(return_to));
+  return page;
 }
 
 http::Response Submit(SelfServiceWeb& web, const http::Request& request) {
@@ -48,9 +54,12 @@ http::Response Submit(SelfServiceWeb& web, const http::Request& request) {
     case StatusCode::kInvalidArgument:
       data.set("error", session.status().message());
       return web.Page(*ctx, "signin", "Sign in", data, 400);
-    case StatusCode::kUnauthenticated:
+    case StatusCode::kUnauthenticated: {
       data.set("error", kSignInFailed);
-      return web.Page(*ctx, "signin", "Sign in", data, 401);
+      http::Response page = web.Page(*ctx, "signin", "Sign in", data, 401);
+      SelfServiceWeb::AllowFormTarget(page, web.ReturnOrigin(return_to));
+      return page;
+    }
     default:
       return web.Failure(*ctx, session.status(), "signin");
   }

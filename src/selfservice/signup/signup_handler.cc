@@ -20,7 +20,9 @@ http::Response ShowForm(SelfServiceWeb& web, const http::Request& request) {
   auto query = http::FormData::Parse(request.query).value_or(http::FormData());
   std::string return_to = SafeReturnTo(query.GetOr("return_to"));
   if (ctx->signed_in()) return web.Redirect(*ctx, return_to);
-  return web.Page(*ctx, "signup", "Create account", SignUpData(web, return_to));
+  http::Response page = web.Page(*ctx, "signup", "Create account", SignUpData(web, return_to));
+  SelfServiceWeb::AllowFormTarget(page, web.ReturnOrigin(return_to));
+  return page;
 }
 
 http::Response Submit(SelfServiceWeb& web, const http::Request& request) {
@@ -50,7 +52,11 @@ http::Response Submit(SelfServiceWeb& web, const http::Request& request) {
       if (field == identity::Field::kName) data.set("error_name", true);
       if (field == identity::Field::kEmail) data.set("error_email", true);
       if (field == identity::Field::kPassword) data.set("error_password", true);
-      return web.Page(*ctx, "signup", "Create account", data, 400);
+      {
+        http::Response page = web.Page(*ctx, "signup", "Create account", data, 400);
+        SelfServiceWeb::AllowFormTarget(page, web.ReturnOrigin(return_to));
+        return page;
+      }
     case StatusCode::kAlreadyExists:
       // MISSION N6: never confirm on screen that an address is registered. The owner of the
       // address learns it by mail once the courier exists; the visitor is offered sign-in.

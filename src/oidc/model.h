@@ -1,0 +1,81 @@
+// The provider's records: signing keys, sites (clients), consents, codes, grants and refresh
+// tokens. Plain values; see db/network/sqlite/0002_oidc.sql for their storage.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace portico::oidc {
+
+struct StoredKey {
+  std::string kid;
+  std::string alg;
+  std::string sealed_key;
+  std::string public_jwk;
+  int64_t created_at = 0;
+  std::optional<int64_t> retired_at;
+  std::optional<int64_t> remove_after;
+};
+
+// Client authentication methods (OpenID Connect Core §9).
+inline constexpr char kClientSecretBasic[] = "client_secret_basic";
+inline constexpr char kClientSecretPost[] = "client_secret_post";
+inline constexpr char kPrivateKeyJwt[] = "private_key_jwt";
+inline constexpr char kNone[] = "none";
+
+struct Client {
+  std::string id;
+  std::string name;
+  std::string secret_hash;  // raw HMAC bytes; empty unless a secret method
+  std::string auth_method;
+  std::vector<std::string> redirect_uris;
+  std::vector<std::string> post_logout_redirect_uris;
+  bool first_party = false;
+  std::string subject_type = "public";  // or "pairwise"
+  std::string sector_id;
+  std::string id_token_alg = "RS256";
+  std::string jwks;  // JSON, for private_key_jwt
+  std::string backchannel_logout_uri;
+  std::string logo_uri;
+  std::string home_uri;
+  bool listed = true;
+  int64_t created_at = 0;
+
+  bool is_public() const { return auth_method == kNone; }
+};
+
+struct AuthorizationCode {
+  std::string code_hash;
+  std::string client_id;
+  std::string account_id;
+  std::string redirect_uri;
+  std::string scope;
+  std::string nonce;
+  std::string code_challenge;
+  std::string sid;
+  int64_t auth_time = 0;
+  bool include_auth_time = false;
+  std::string grant_id;
+  int64_t expires_at = 0;
+};
+
+struct Grant {
+  std::string id;
+  std::string client_id;
+  std::string account_id;
+  std::string scope;
+  std::string sid;
+  int64_t auth_time = 0;
+  int64_t created_at = 0;
+  std::optional<int64_t> revoked_at;
+};
+
+struct Consent {
+  std::string client_id;
+  std::string scope;
+  int64_t granted_at = 0;
+};
+
+}  // namespace portico::oidc

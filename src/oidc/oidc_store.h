@@ -1,0 +1,81 @@
+// OidcStore: persistence of the OpenID Connect provider.
+//
+// Single-use artefacts (codes, refresh tokens) are consumed in the database with a conditional
+// UPDATE that acts only when exactly one row changed (SECURITY.md promise 2), so a code or a
+// refresh token succeeds at most once under any concurrency, on any node. Revocations are
+// written before they are acknowledged (promises 3 and 7).
+// Contract for every method: OK means committed; kUnavailable means nothing changed.
+// Implementations: SqliteOidcStore. Thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "oidc/model.h"
+
+namespace portico::oidc {
+
+// The outcome of presenting a code or a refresh token.
+enum class Redemption {
+  kRedeemed,  // first use: proceed
+  kReplayed,  // used before: the grant it produced has been revoked now
+  kInvalid,   // unknown, expired, or of a revoked grant
+};
+
+class OidcStore {
+ public:
+  virtual ~OidcStore() = default;
+
+  // ---- signing keys ----
+  virtual Status InsertKey(const StoredKey& key) = 0;
+  // Keys still published (remove_after unset or in the future), newest first.
+  virtual StatusOr<std::vector<StoredKey>> ListKeys(int64_t now) = 0;
+  // Retires every active key of `alg` except `keep_kid`; they stay published until `remove_after`.
+  virtual Status RetireKeys(const std::string& alg, const std::string& keep_kid, int64_t now, int64_t remove_after) = 0;
+
+  // ---- clients ----
+  // Errors: kAlreadyExists.
+  virtual Status InsertClient(const Client& client) = 0;
+  // Errors: kNotFound.
+  virtual StatusOr<Client> FindClient(const std::string& id) = 0;
+  virtual StatusOr<std::vector<Client>> ListClients() = 0;
+  // Errors: kNotFound.
+  virtual Status DeleteClient(const std::string& id) = 0;
+  // Errors: kNotFound.
+  virtual Status SetClientSecretHash(const std::string& id, const std::string& secret_hash) = 0;
+
+  // ---- consents ----
+  virtual StatusOr<std::optional<Consent>> FindConsent(const std::string& account_id, const std::string& client_id) = 0;
+  virtual Status SaveConsent(const std::string& account_id, const Consent& consent) = 0;
+  virtual StatusOr<std::vector<Consent>> ListConsents(const std::string& account_id) = 0;
+  // Deletes the consent and revokes every grant of the pair (with its tokens).
+  virtual Status RevokeConsent(const std::string& account_id, const std::string& client_id, int64_t now) = 0;
+
+  // ---- authorization codes ----
+  virtual Status InsertCode(const AuthorizationCode& code) = 0;
+  // Consumes the code. kRedeemed: `*code` is filled and its grant is created — with the first
+  // refresh token `refresh_hash` when the code's scope includes offline_access — atomically. kReplayed: the grant the first
+  // redemption created is revoked. kInvalid: unknown or expired.
+  virtual StatusOr<Redemption> RedeemCode(const std::string& code_hash, int64_t now, const std::string& refresh_hash,
+                                          int64_t refresh_expires_at, AuthorizationCode* code) = 0;
+
+  // ---- grants and refresh tokens ----
+  // Rotates a refresh token: marks `old_hash` used and inserts `new_hash` for the same grant.
+  // kRedeemed: `*grant` is filled. kReplayed: `old_hash` was used before; its grant is now
+  // revoked. kInvalid: unknown, expired, or its grant is revoked.
+  virtual StatusOr<Redemption> RotateRefreshToken(const std::string& old_hash, const std::string& new_hash,
+                                                  int64_t now, int64_t new_expires_at, Grant* grant) = 0;
+  // Errors: kNotFound.
+  virtual StatusOr<Grant> FindGrant(const std::string& id) = 0;
+  // The grant of a refresh token that is current (unused, unexpired). Errors: kNotFound.
+  virtual StatusOr<Grant> FindGrantByRefreshToken(const std::string& token_hash, int64_t now) = 0;
+  virtual Status RevokeGrant(const std::string& grant_id, int64_t now) = 0;
+
+  // ---- access tokens ----
+  virtual Status RevokeAccessToken(const std::string& jti, int64_t expires_at) = 0;
+  virtual StatusOr<bool> IsAccessTokenRevoked(const std::string& jti) = 0;
+};
+
+}  // namespace portico::oidc

@@ -1,0 +1,39 @@
+#include "oidc/provider.h"
+
+#include <boost/json/serialize.hpp>
+
+#include "oidc/protocol.h"
+
+namespace portico::oidc {
+
+Provider::Provider(ProviderOptions options, OidcStore& store, identity::IdentityStore& identities,
+                   selfservice::SelfServiceWeb& web, KeyManager& keys, ClientRegistry& clients, Clock& clock,
+                   crypto::Random& random, std::string pairwise_key)
+    : options_(std::move(options)),
+      store_(store),
+      identities_(identities),
+      web_(web),
+      keys_(keys),
+      clients_(clients),
+      clock_(clock),
+      random_(random),
+      pairwise_key_(std::move(pairwise_key)) {
+  SetIssuer(options_.issuer);
+  web_.SetReturnOriginResolver([this](std::string_view return_to) { return ReturnOriginFor(return_to); });
+}
+
+void Provider::RegisterRoutes(http::Router& router) {
+  auto bind = [this](http::Response (Provider::*fn)(const http::Request&)) {
+    return [this, fn](const http::Request& r) { return (this->*fn)(r); };
+  };
+  router.Get("/.well-known/openid-configuration", bind(&Provider::Discovery), http::Execution::kInline);
+  router.Get("/jwks", bind(&Provider::Jwks), http::Execution::kInline);
+  router.Get("/authorize", bind(&Provider::Authorize));
+  router.Post("/authorize", bind(&Provider::Authorize));
+  router.Post("/authorize/consent", bind(&Provider::Consent));
+  router.Post("/token", bind(&Provider::Token));
+  router.Get("/userinfo", bind(&Provider::UserInfo));
+  router.Post("/userinfo", bind(&Provider::UserInfo));
+}
+
+}  // namespace portico::oidc

@@ -1,0 +1,105 @@
+// Provider: the Network's OpenID Connect provider (MISSION N11) — discovery, JWKS, the
+// authorization endpoint with its consent page, the token endpoint, and userinfo.
+//
+// Endpoints (each handler beside its RFC folder):
+//   GET  /.well-known/openid-configuration   discovery/   (OpenID Connect Discovery §4)
+//   GET  /jwks                               discovery/   (RFC 7517 §5)
+//   GET|POST /authorize, POST /authorize/consent  authorize/ (RFC 6749 §4.1, OIDC Core §3.1.2)
+//   POST /token                              token/       (RFC 6749 §4.1.3, §6, §4.4)
+//   GET|POST /userinfo                       userinfo/    (OIDC Core §5.3)
+// The person's sign-in comes from the Network's own pages (selfservice): authorize sends a
+// signed-out person to /signin with return_to pointing back at the request.
+// Thread-safe once routes are registered.
+#pragma once
+
+#include <string>
+
+#include "core/clock.h"
+#include "crypto/random.h"
+#include "http/router.h"
+#include "identity/identity_store.h"
+#include "oidc/client/client_registry.h"
+#include "oidc/keys/key_manager.h"
+#include "oidc/oidc_store.h"
+#include "selfservice/web.h"
+
+namespace portico::oidc {
+
+struct ProviderOptions {
+  std::string issuer;                 // the public URL, e.g. "https://id.example.com"
+  int64_t code_ttl = 60;              // SECURITY.md: ≤ 60 s
+  int64_t access_token_ttl = 600;
+  int64_t id_token_ttl = 600;
+  int64_t refresh_token_ttl = 30 * 86400;
+};
+
+// What a verified access token says (RFC 9068 §2.2).
+struct AccessTokenClaims {
+  std::string subject;
+  std::string client_id;
+  std::string account_id;  // empty for client_credentials tokens
+  std::string scope;
+  std::string jti;
+  std::string grant_id;
+  int64_t expires_at = 0;
+  int64_t issued_at = 0;
+};
+
+class Provider {
+ public:
+  Provider(ProviderOptions options, OidcStore& store, identity::IdentityStore& identities,
+           selfservice::SelfServiceWeb& web, KeyManager& keys, ClientRegistry& clients, Clock& clock,
+           crypto::Random& random, std::string pairwise_key);
+
+  // The tokens one grant step issues (token/issued.h).
+  struct Issued;
+
+  void RegisterRoutes(http::Router& router);
+  // Fixes the issuer once the public URL is known (before serving starts).
+  void SetIssuer(std::string issuer);
+  const std::string& issuer() const { return options_.issuer; }
+
+  // Verifies a bearer access token: signature by a published key, typ at+jwt, iss, expiry,
+  // not revoked, grant not revoked. Errors: kUnauthenticated; kUnavailable.
+  StatusOr<AccessTokenClaims> VerifyAccessToken(std::string_view token);
+
+ private:
+  http::Response Discovery(const http::Request& request);
+  http::Response Jwks(const http::Request& request);
+  http::Response Authorize(const http::Request& request);
+  http::Response Consent(const http::Request& request);
+  http::Response Token(const http::Request& request);
+  http::Response UserInfo(const http::Request& request);
+
+  struct AuthorizeRequest;
+  // Validates an authorize request into `ar`; returns the error response when it is invalid.
+  std::optional<http::Response> ParseAuthorizeRequest(const std::optional<http::FormData>& params,
+                                                      const selfservice::PageContext& ctx, int status,
+                                                      AuthorizeRequest& ar);
+  // The origin a sign-in page's return_to (an /authorize request) finally redirects to.
+  std::string ReturnOriginFor(std::string_view return_to);
+  http::Response ContinueAuthorize(const AuthorizeRequest& ar, const selfservice::PageContext& ctx, bool after_consent);
+  http::Response IssueCode(const AuthorizeRequest& ar, const selfservice::PageContext& ctx, int status);
+  http::Response RedirectError(const AuthorizeRequest& ar, std::string_view error, std::string_view description,
+                               int status);
+
+  StatusOr<Issued> MintTokens(const Client& client, const std::string& account_id, const std::string& scope,
+                              const std::string& nonce, const std::string& sid, int64_t auth_time,
+                              const std::string& grant_id, bool with_id_token);
+  http::Response GrantAuthorizationCode(const Client& client, const http::FormData& form);
+  http::Response GrantRefreshToken(const Client& client, const http::FormData& form);
+  http::Response GrantClientCredentials(const Client& client, const http::FormData& form);
+
+  ProviderOptions options_;
+  OidcStore& store_;
+  identity::IdentityStore& identities_;
+  selfservice::SelfServiceWeb& web_;
+  KeyManager& keys_;
+  ClientRegistry& clients_;
+  Clock& clock_;
+  crypto::Random& random_;
+  std::string pairwise_key_;
+  std::string discovery_json_;
+};
+
+}  // namespace portico::oidc

@@ -1,0 +1,405 @@
+// The OpenID Connect provider over real HTTP: discovery, the code flow with PKCE, the token
+// endpoint's grants and client authentication, userinfo, and the attacks of SECURITY.md
+// (redirect URI variants, PKCE downgrade, code replay under concurrency, refresh token reuse).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <set>
+#include <thread>
+
+#include "crypto/digest.h"
+#include "crypto/encoding.h"
+#include "http/form.h"
+#include "http_client.h"
+#include "jose/jws.h"
+#include "test_server.h"
+
+namespace portico::testing {
+namespace {
+
+using ::testing::HasSubstr;
+namespace json = boost::json;
+
+constexpr char kPassword[] = "correct horse battery staple";
+constexpr char kVerifier[] = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";  // RFC 7636 Appendix B
+constexpr char kChallenge[] = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+json::object ParseObject(const std::string& body) {
+  boost::system::error_code ec;
+  auto v = json::parse(body, ec);
+  return !ec && v.is_object() ? v.as_object() : json::object();
+}
+
+std::string Str(const json::object& o, const char* name) {
+  auto it = o.find(name);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+}
+
+// The value of query parameter `name` in a redirect Location.
+std::string QueryParam(const std::string& location, const std::string& name) {
+  size_t q = location.find('?');
+  if (q == std::string::npos) return "";
+  auto form = http::FormData::Parse(location.substr(q + 1));
+  return form ? std::string(form->GetOr(name)) : "";
+}
+
+std::string StdBase64(const std::string& bytes) {
+  std::string url = crypto::Base64UrlEncode(bytes);
+  for (char& c : url) {
+    if (c == '-') c = '+';
+    else if (c == '_') c = '/';
+  }
+  while (url.size() % 4) url += '=';
+  return url;
+}
+
+class OidcProviderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    oidc::ClientSpec spec;
+    spec.name = "Membership Center";
+    spec.redirect_uris = {"https://members.example/callback", "http://127.0.0.1:9000/cb"};
+    spec.first_party = true;
+    auto registered = server_.app().clients().Register(spec);
+    ASSERT_TRUE(registered.ok()) << registered.status().ToString();
+    client_id_ = registered->client.id;
+    secret_ = registered->secret;
+  }
+
+  Browser SignedInBrowser(const std::string& email) {
+    Browser b(server_.port(), server_.origin());
+    b.Get("/signup");
+    HttpResult r = b.PostForm("/signup", {{"csrf_token", b.csrf_token()}, {"given_name", "Ada"},
+                                          {"family_name", "Lovelace"}, {"email", email}, {"password", kPassword}});
+    EXPECT_EQ(r.status, 303);
+    return b;
+  }
+
+  std::string AuthorizeQuery(const std::string& extra = "") {
+    return "/authorize?response_type=code&client_id=" + client_id_ +
+           "&redirect_uri=" + http::PercentEncode("https://members.example/callback") +
+           "&scope=openid%20profile%20email%20offline_access&state=xyz&nonce=n-0S6_WzA2Mj&code_challenge=" +
+           kChallenge + "&code_challenge_method=S256" + extra;
+  }
+
+  HttpResult Token(const std::vector<std::pair<std::string, std::string>>& fields, const std::string& auth) {
+    Browser site(server_.port());
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (!auth.empty()) headers.emplace_back("Authorization", auth);
+    return site.PostForm("/token", fields, headers);
+  }
+
+  std::string Basic() { return "Basic " + StdBase64(client_id_ + ":" + secret_); }
+
+  // Runs the code flow for a signed-in browser and returns the code.
+  std::string Code(Browser& b, const std::string& extra = "") {
+    HttpResult r = b.Get(AuthorizeQuery(extra));
+    EXPECT_EQ(r.status, 302) << r.body;
+    std::string location = r.Header("location").value_or("");
+    EXPECT_EQ(location.rfind("https://members.example/callback?", 0), 0u) << location;
+    return QueryParam(location, "code");
+  }
+
+  HttpResult Exchange(const std::string& code, const std::string& verifier = kVerifier) {
+    std::vector<std::pair<std::string, std::string>> f = {
+        {"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", "https://members.example/callback"}};
+    if (!verifier.empty()) f.emplace_back("code_verifier", verifier);
+    return Token(f, Basic());
+  }
+
+  HttpResult UserInfo(const std::string& access_token) {
+    Browser site(server_.port());
+    return site.Get("/userinfo", {{"Authorization", "Bearer " + access_token}});
+  }
+
+  TestServer server_;
+  std::string client_id_;
+  std::string secret_;
+};
+
+TEST_F(OidcProviderTest, DiscoveryDescribesTheProvider) {
+  Browser b(server_.port());
+  HttpResult r = b.Get("/.well-known/openid-configuration");
+  ASSERT_EQ(r.status, 200);
+  json::object d = ParseObject(r.body);
+  EXPECT_EQ(Str(d, "issuer"), server_.origin());
+  EXPECT_EQ(Str(d, "token_endpoint"), server_.origin() + "/token");
+  EXPECT_EQ(Str(d, "jwks_uri"), server_.origin() + "/jwks");
+  EXPECT_EQ(json::serialize(d["code_challenge_methods_supported"]), "[\"S256\"]");
+  EXPECT_TRUE(d["authorization_response_iss_parameter_supported"].as_bool());
+  HttpResult jwks = b.Get("/jwks");
+  ASSERT_EQ(jwks.status, 200);
+  auto keys = ParseObject(jwks.body)["keys"].as_array();
+  std::set<std::string> algs;
+  for (const auto& k : keys) {
+    algs.insert(Str(k.as_object(), "alg"));
+    EXPECT_FALSE(k.as_object().contains("d")) << "a private member is published";
+  }
+  EXPECT_EQ(algs, (std::set<std::string>{"RS256", "ES256", "EdDSA"}));
+}
+
+TEST_F(OidcProviderTest, CodeFlowIssuesVerifiableTokens) {
+  Browser b = SignedInBrowser("flow@example.com");
+  HttpResult auth = b.Get(AuthorizeQuery());
+  ASSERT_EQ(auth.status, 302);
+  std::string location = *auth.Header("location");
+  EXPECT_EQ(QueryParam(location, "state"), "xyz");
+  EXPECT_EQ(QueryParam(location, "iss"), server_.origin());  // RFC 9207
+  HttpResult token = Exchange(QueryParam(location, "code"));
+  ASSERT_EQ(token.status, 200) << token.body << QueryParam(location, "code");
+  EXPECT_EQ(token.Header("cache-control").value_or(""), "no-store");
+  json::object body = ParseObject(token.body);
+  EXPECT_EQ(Str(body, "token_type"), "Bearer");
+  EXPECT_FALSE(Str(body, "refresh_token").empty());
+
+  // The ID token verifies against the published JWKS and says what OIDC Core §2 requires.
+  auto jws = jose::DecodeCompact(Str(body, "id_token"));
+  ASSERT_TRUE(jws.ok());
+  auto snapshot = server_.app().keys().Current();
+  bool verified = false;
+  for (const auto& key : snapshot->published) verified = verified || jose::VerifyDecoded(*jws, key);
+  EXPECT_TRUE(verified);
+  EXPECT_EQ(Str(jws->header, "alg"), "RS256");
+  const json::object& id = jws->payload;
+  EXPECT_EQ(Str(id, "iss"), server_.origin());
+  EXPECT_EQ(Str(id, "aud"), client_id_);
+  EXPECT_EQ(Str(id, "azp"), client_id_);
+  EXPECT_EQ(Str(id, "nonce"), "n-0S6_WzA2Mj");
+  EXPECT_EQ(Str(id, "email"), "flow@example.com");
+  EXPECT_THAT(Str(id, "sub"), ::testing::StartsWith("acc_"));
+  EXPECT_TRUE(id.contains("auth_time"));
+  EXPECT_FALSE(Str(id, "sid").empty());
+  std::string access = Str(body, "access_token");
+  std::string digest = crypto::Sha256(access);
+  EXPECT_EQ(Str(id, "at_hash"), crypto::Base64UrlEncode(digest.substr(0, 16)));
+
+  HttpResult info = UserInfo(access);
+  ASSERT_EQ(info.status, 200) << info.body;
+  json::object claims = ParseObject(info.body);
+  EXPECT_EQ(Str(claims, "sub"), Str(id, "sub"));
+  EXPECT_EQ(Str(claims, "name"), "Ada Lovelace");
+  // POST with the token in the body works too (RFC 6750 §2.2).
+  Browser site(server_.port());
+  HttpResult post = site.PostForm("/userinfo", {{"access_token", access}});
+  EXPECT_EQ(post.status, 200);
+  // An ID token is not an access token.
+  EXPECT_EQ(UserInfo(Str(body, "id_token")).status, 401);
+}
+
+TEST_F(OidcProviderTest, RedirectUriMustMatchExactlyAndErrorsBeforeThatArePages) {
+  Browser b = SignedInBrowser("redirects@example.com");
+  const std::string good = "https://members.example/callback";
+  for (const std::string& variant :
+       {std::string("https://MEMBERS.example/callback"), good + "/", good + "/extra", good + "?x=1", good + "#f",
+        std::string("https://user@members.example/callback"), std::string("https://members.example:8443/callback"),
+        std::string("http://members.example/callback"), std::string("https://members.example.evil.example/callback"),
+        std::string("")}) {
+    HttpResult r = b.Get("/authorize?response_type=code&scope=openid&client_id=" + client_id_ +
+                         "&redirect_uri=" + http::PercentEncode(variant) + "&code_challenge=" + kChallenge +
+                         "&code_challenge_method=S256");
+    EXPECT_EQ(r.status, 400) << variant;
+    EXPECT_FALSE(r.Header("location").has_value()) << variant;
+  }
+  HttpResult unknown = b.Get("/authorize?response_type=code&scope=openid&client_id=nobody&redirect_uri=" +
+                             http::PercentEncode(good));
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_FALSE(unknown.Header("location").has_value());
+}
+
+TEST_F(OidcProviderTest, ErrorsAfterValidationGoBackWithStateAndIss) {
+  Browser b = SignedInBrowser("errors@example.com");
+  HttpResult no_openid = b.Get("/authorize?response_type=code&scope=profile&state=s1&client_id=" + client_id_ +
+                               "&redirect_uri=" + http::PercentEncode("https://members.example/callback"));
+  ASSERT_EQ(no_openid.status, 302);
+  std::string location = *no_openid.Header("location");
+  EXPECT_EQ(QueryParam(location, "error"), "invalid_scope");
+  EXPECT_EQ(QueryParam(location, "state"), "s1");
+  EXPECT_EQ(QueryParam(location, "iss"), server_.origin());
+  HttpResult plain = b.Get(AuthorizeQuery() + "&code_challenge_method=plain");
+  EXPECT_EQ(QueryParam(plain.Header("location").value_or(""), "error"), "invalid_request");  // repeated parameter
+  HttpResult token_type = b.Get("/authorize?response_type=token&scope=openid&client_id=" + client_id_ +
+                                "&redirect_uri=" + http::PercentEncode("https://members.example/callback"));
+  EXPECT_EQ(QueryParam(token_type.Header("location").value_or(""), "error"), "unsupported_response_type");
+}
+
+TEST_F(OidcProviderTest, PromptNoneWithoutASessionNeverShowsAPage) {
+  Browser b(server_.port(), server_.origin());
+  HttpResult r = b.Get(AuthorizeQuery("&prompt=none"));
+  ASSERT_EQ(r.status, 302);
+  EXPECT_EQ(QueryParam(*r.Header("location"), "error"), "login_required");
+  EXPECT_EQ(QueryParam(*r.Header("location"), "state"), "xyz");
+}
+
+TEST_F(OidcProviderTest, WithoutASessionTheRequestGoesThroughSignInAndComesBack) {
+  Browser b = SignedInBrowser("return@example.com");
+  b.Get("/");
+  b.PostForm("/signout", {{"csrf_token", b.csrf_token()}});
+  HttpResult r = b.Get(AuthorizeQuery());
+  ASSERT_EQ(r.status, 302);
+  std::string to_signin = *r.Header("location");
+  ASSERT_EQ(to_signin.rfind("/signin?", 0), 0u) << to_signin;
+  std::string return_to = QueryParam(to_signin, "return_to");
+  ASSERT_EQ(return_to.rfind("/authorize?", 0), 0u);
+  b.Get(to_signin);
+  HttpResult signed_in = b.PostForm("/signin", {{"csrf_token", b.csrf_token()}, {"email", "return@example.com"},
+                                                {"password", kPassword}, {"return_to", return_to}});
+  ASSERT_EQ(signed_in.status, 303);
+  HttpResult back = b.Get(*signed_in.Header("location"));
+  ASSERT_EQ(back.status, 302);
+  EXPECT_FALSE(QueryParam(*back.Header("location"), "code").empty());
+}
+
+TEST_F(OidcProviderTest, PromptLoginAsksForThePasswordAgain) {
+  Browser b = SignedInBrowser("again@example.com");
+  HttpResult r = b.Get(AuthorizeQuery("&prompt=login"));
+  ASSERT_EQ(r.status, 302);
+  std::string to_signin = *r.Header("location");
+  EXPECT_EQ(to_signin.rfind("/signin?reauth=1", 0), 0u) << to_signin;
+  // The sign-in page shows the form although the browser is signed in.
+  HttpResult page = b.Get(to_signin);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_THAT(page.body, HasSubstr("name=\"password\""));
+  // Its CSP lets the form's last redirect reach the site.
+  EXPECT_THAT(page.Header("content-security-policy").value_or(""),
+              HasSubstr("form-action 'self' https://members.example"));
+}
+
+TEST_F(OidcProviderTest, PkceIsRequiredWhenChallengedAndNeverDowngraded) {
+  Browser b = SignedInBrowser("pkce@example.com");
+  EXPECT_EQ(Exchange(Code(b), "").status, 400);  // challenge sent, verifier missing
+  HttpResult wrong = Exchange(Code(b), std::string(43, 'a'));
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_EQ(Str(ParseObject(wrong.body), "error"), "invalid_grant");
+  // No challenge at authorize, a verifier at the token endpoint: downgrade, refused.
+  HttpResult auth = b.Get("/authorize?response_type=code&scope=openid&client_id=" + client_id_ +
+                          "&redirect_uri=" + http::PercentEncode("https://members.example/callback"));
+  ASSERT_EQ(auth.status, 302);
+  EXPECT_EQ(Exchange(QueryParam(*auth.Header("location"), "code"), kVerifier).status, 400);
+}
+
+TEST_F(OidcProviderTest, PublicClientsMustUsePkce) {
+  oidc::ClientSpec spec;
+  spec.name = "Native app";
+  spec.redirect_uris = {"http://127.0.0.1:7000/cb"};
+  spec.auth_method = "none";
+  spec.first_party = true;
+  auto app = server_.app().clients().Register(spec);
+  ASSERT_TRUE(app.ok());
+  Browser b = SignedInBrowser("public@example.com");
+  HttpResult r = b.Get("/authorize?response_type=code&scope=openid&client_id=" + app->client.id +
+                       "&redirect_uri=" + http::PercentEncode("http://127.0.0.1:7000/cb"));
+  EXPECT_EQ(QueryParam(r.Header("location").value_or(""), "error"), "invalid_request");
+}
+
+TEST_F(OidcProviderTest, ACodeWorksOnceEvenUnderParallelRedemption) {
+  Browser b = SignedInBrowser("parallel@example.com");
+  std::string code = Code(b);
+  std::atomic<int> ok{0};
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      HttpResult r = Exchange(code);
+      if (r.status == 200) ++ok;
+      else if (r.status == 400) ++refused;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(refused.load(), 7);
+}
+
+TEST_F(OidcProviderTest, ASecondRedemptionRevokesWhatTheFirstIssued) {
+  Browser b = SignedInBrowser("replay@example.com");
+  std::string code = Code(b);
+  HttpResult first = Exchange(code);
+  ASSERT_EQ(first.status, 200);
+  std::string access = Str(ParseObject(first.body), "access_token");
+  std::string refresh = Str(ParseObject(first.body), "refresh_token");
+  ASSERT_EQ(UserInfo(access).status, 200);
+  EXPECT_EQ(Exchange(code).status, 400);
+  EXPECT_EQ(UserInfo(access).status, 401);
+  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh}}, Basic()).status, 400);
+}
+
+TEST_F(OidcProviderTest, RefreshTokensRotateAndReuseRevokesTheGrant) {
+  Browser b = SignedInBrowser("refresh@example.com");
+  HttpResult first = Exchange(Code(b));
+  ASSERT_EQ(first.status, 200);
+  std::string r1 = Str(ParseObject(first.body), "refresh_token");
+  HttpResult second = Token({{"grant_type", "refresh_token"}, {"refresh_token", r1}}, Basic());
+  ASSERT_EQ(second.status, 200) << second.body;
+  json::object body = ParseObject(second.body);
+  std::string r2 = Str(body, "refresh_token");
+  EXPECT_NE(r2, r1);
+  EXPECT_FALSE(Str(body, "id_token").empty());
+  std::string access2 = Str(body, "access_token");
+  EXPECT_EQ(UserInfo(access2).status, 200);
+  // The rotated token presented again: theft assumed, the whole grant ends.
+  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", r1}}, Basic()).status, 400);
+  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", r2}}, Basic()).status, 400);
+  EXPECT_EQ(UserInfo(access2).status, 401);
+}
+
+TEST_F(OidcProviderTest, AnotherSitesRefreshTokenIsRefusedAndNotBurned) {
+  oidc::ClientSpec spec;
+  spec.name = "Other";
+  spec.redirect_uris = {"https://other.example/cb"};
+  spec.auth_method = "client_secret_post";
+  auto other = server_.app().clients().Register(spec);
+  ASSERT_TRUE(other.ok());
+  Browser b = SignedInBrowser("steal@example.com");
+  std::string refresh = Str(ParseObject(Exchange(Code(b)).body), "refresh_token");
+  HttpResult stolen = Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh},
+                             {"client_id", other->client.id}, {"client_secret", other->secret}}, "");
+  EXPECT_EQ(stolen.status, 400);
+  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh}}, Basic()).status, 200);
+}
+
+TEST_F(OidcProviderTest, ClientAuthenticationAcceptsOnlyTheRegisteredMethod) {
+  // Basic is registered: the right secret in the body is refused, a wrong one in Basic too.
+  HttpResult post = Token({{"grant_type", "client_credentials"}, {"client_id", client_id_}, {"client_secret", secret_}}, "");
+  EXPECT_EQ(post.status, 401);
+  EXPECT_EQ(Str(ParseObject(post.body), "error"), "invalid_client");
+  EXPECT_EQ(Token({{"grant_type", "client_credentials"}}, "Basic " + StdBase64(client_id_ + ":wrong")).status, 401);
+  HttpResult ok = Token({{"grant_type", "client_credentials"}, {"scope", "members.read"}}, Basic());
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_FALSE(ParseObject(ok.body).contains("refresh_token"));
+  EXPECT_FALSE(ParseObject(ok.body).contains("id_token"));
+  EXPECT_EQ(Token({{"grant_type", "client_credentials"}, {"scope", "openid"}}, Basic()).status, 400);
+  EXPECT_EQ(Token({{"grant_type", "password"}, {"username", "a"}, {"password", "b"}}, Basic()).status, 400);
+}
+
+TEST_F(OidcProviderTest, ThirdPartySitesAskForConsentOnce) {
+  oidc::ClientSpec spec;
+  spec.name = "Partner Tool";
+  spec.redirect_uris = {"https://tool.example/cb"};
+  auto tool = server_.app().clients().Register(spec);
+  ASSERT_TRUE(tool.ok());
+  Browser b = SignedInBrowser("consent@example.com");
+  std::string query = "/authorize?response_type=code&scope=openid%20email&state=c1&client_id=" + tool->client.id +
+                      "&redirect_uri=" + http::PercentEncode("https://tool.example/cb");
+  HttpResult none = b.Get(query + "&prompt=none");
+  EXPECT_EQ(QueryParam(none.Header("location").value_or(""), "error"), "consent_required");
+  HttpResult page = b.Get(query);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_THAT(page.body, HasSubstr("Partner Tool"));
+  EXPECT_THAT(page.body, HasSubstr("e-mail address"));
+  std::vector<std::pair<std::string, std::string>> fields = {{"csrf_token", b.csrf_token()}, {"decision", "allow"}};
+  auto params = http::FormData::Parse(query.substr(11));
+  ASSERT_TRUE(params.has_value());
+  for (const auto& [k, v] : params->fields()) fields.emplace_back(k, v);
+  HttpResult allowed = b.PostForm("/authorize/consent", fields);
+  ASSERT_EQ(allowed.status, 303) << allowed.body;
+  EXPECT_FALSE(QueryParam(*allowed.Header("location"), "code").empty());
+  // Remembered: the next request goes straight back with a code.
+  HttpResult again = b.Get(query);
+  ASSERT_EQ(again.status, 302);
+  EXPECT_FALSE(QueryParam(*again.Header("location"), "code").empty());
+}
+
+}  // namespace
+}  // namespace portico::testing
