@@ -2,6 +2,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "oidc/claims.h"
 #include "oidc/protocol.h"
 
 namespace portico::oidc {
@@ -34,6 +35,8 @@ void Provider::RegisterRoutes(http::Router& router) {
   router.Post("/token", bind(&Provider::Token));
   router.Get("/userinfo", bind(&Provider::UserInfo));
   router.Post("/userinfo", bind(&Provider::UserInfo));
+  router.Post("/revoke", bind(&Provider::Revoke));
+  router.Post("/introspect", bind(&Provider::Introspect));
 }
 
 }  // namespace portico::oidc

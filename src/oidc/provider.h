@@ -7,6 +7,8 @@
 //   GET|POST /authorize, POST /authorize/consent  authorize/ (RFC 6749 §4.1, OIDC Core §3.1.2)
 //   POST /token                              token/       (RFC 6749 §4.1.3, §6, §4.4)
 //   GET|POST /userinfo                       userinfo/    (OIDC Core §5.3)
+//   POST /revoke                             revocation/  (RFC 7009)
+//   POST /introspect                         introspection/ (RFC 7662)
 // The person's sign-in comes from the Network's own pages (selfservice): authorize sends a
 // signed-out person to /signin with return_to pointing back at the request.
 // Thread-safe once routes are registered.
@@ -70,6 +72,8 @@ class Provider {
   http::Response Consent(const http::Request& request);
   http::Response Token(const http::Request& request);
   http::Response UserInfo(const http::Request& request);
+  http::Response Revoke(const http::Request& request);
+  http::Response Introspect(const http::Request& request);
 
   struct AuthorizeRequest;
   // Validates an authorize request into `ar`; returns the error response when it is invalid.

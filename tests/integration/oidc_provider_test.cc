@@ -401,5 +401,59 @@ TEST_F(OidcProviderTest, ThirdPartySitesAskForConsentOnce) {
   EXPECT_FALSE(QueryParam(*again.Header("location"), "code").empty());
 }
 
+TEST_F(OidcProviderTest, IntrospectionShowsOnlyTheCallersOwnTokens) {
+  oidc::ClientSpec spec;
+  spec.name = "Other";
+  spec.redirect_uris = {"https://other.example/cb"};
+  auto other = server_.app().clients().Register(spec);
+  ASSERT_TRUE(other.ok());
+  std::string other_basic = "Basic " + StdBase64(other->client.id + ":" + other->secret);
+  Browser b = SignedInBrowser("introspect@example.com");
+  json::object tokens = ParseObject(Exchange(Code(b)).body);
+  for (const char* kind : {"access_token", "refresh_token"}) {
+    Browser site(server_.port());
+    HttpResult own = site.PostForm("/introspect", {{"token", Str(tokens, kind)}}, {{"Authorization", Basic()}});
+    ASSERT_EQ(own.status, 200) << kind;
+    EXPECT_TRUE(ParseObject(own.body)["active"].as_bool()) << kind;
+    EXPECT_EQ(Str(ParseObject(own.body), "client_id"), client_id_);
+    HttpResult foreign = site.PostForm("/introspect", {{"token", Str(tokens, kind)}}, {{"Authorization", other_basic}});
+    ASSERT_EQ(foreign.status, 200);
+    EXPECT_EQ(foreign.body, "{\"active\":false}") << kind;
+  }
+  Browser site(server_.port());
+  EXPECT_EQ(site.PostForm("/introspect", {{"token", "garbage"}}, {{"Authorization", Basic()}}).body, "{\"active\":false}");
+  EXPECT_EQ(site.PostForm("/introspect", {{"token", Str(tokens, "access_token")}}).status, 401);
+}
+
+TEST_F(OidcProviderTest, RevocationEndsOwnTokensOnlyAndAlwaysAnswers200) {
+  oidc::ClientSpec spec;
+  spec.name = "Other";
+  spec.redirect_uris = {"https://other.example/cb"};
+  auto other = server_.app().clients().Register(spec);
+  ASSERT_TRUE(other.ok());
+  std::string other_basic = "Basic " + StdBase64(other->client.id + ":" + other->secret);
+  Browser b = SignedInBrowser("revoke@example.com");
+  json::object tokens = ParseObject(Exchange(Code(b)).body);
+  std::string access = Str(tokens, "access_token");
+  std::string refresh = Str(tokens, "refresh_token");
+  Browser site(server_.port());
+  // Another site's attempt answers 200 and changes nothing.
+  EXPECT_EQ(site.PostForm("/revoke", {{"token", refresh}}, {{"Authorization", other_basic}}).status, 200);
+  EXPECT_EQ(UserInfo(access).status, 200);
+  EXPECT_EQ(site.PostForm("/revoke", {{"token", "unknown-token"}}, {{"Authorization", Basic()}}).status, 200);
+  // Revoking an access token ends it alone.
+  EXPECT_EQ(site.PostForm("/revoke", {{"token", access}}, {{"Authorization", Basic()}}).status, 200);
+  EXPECT_EQ(UserInfo(access).status, 401);
+  HttpResult refreshed = Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh}}, Basic());
+  ASSERT_EQ(refreshed.status, 200);
+  std::string access2 = Str(ParseObject(refreshed.body), "access_token");
+  std::string refresh2 = Str(ParseObject(refreshed.body), "refresh_token");
+  // Revoking the refresh token ends the grant and its access tokens.
+  EXPECT_EQ(site.PostForm("/revoke", {{"token", refresh2}, {"token_type_hint", "refresh_token"}},
+                          {{"Authorization", Basic()}}).status, 200);
+  EXPECT_EQ(UserInfo(access2).status, 401);
+  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh2}}, Basic()).status, 400);
+}
+
 }  // namespace
 }  // namespace portico::testing

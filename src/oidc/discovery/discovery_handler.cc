@@ -27,6 +27,10 @@ void Provider::SetIssuer(std::string issuer) {
   d["token_endpoint"] = iss + "/token";
   d["userinfo_endpoint"] = iss + "/userinfo";
   d["jwks_uri"] = iss + "/jwks";
+  d["revocation_endpoint"] = iss + "/revoke";
+  d["introspection_endpoint"] = iss + "/introspect";
+  d["revocation_endpoint_auth_methods_supported"] = Strings({kClientSecretBasic, kClientSecretPost, kPrivateKeyJwt, kNone});
+  d["introspection_endpoint_auth_methods_supported"] = Strings({kClientSecretBasic, kClientSecretPost, kPrivateKeyJwt});
   boost::json::array scopes;
   for (auto s : kSupportedScopes) scopes.emplace_back(s);
   d["scopes_supported"] = std::move(scopes);

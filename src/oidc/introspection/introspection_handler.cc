@@ -1,0 +1,60 @@
+// POST /introspect (RFC 7662). The caller authenticates as a client and learns about tokens
+// issued to itself only; anything else — unknown, expired, revoked, another client's — is
+// {"active": false} (RFC 7662 §2.2, SECURITY.md).
+#include "crypto/digest.h"
+#include "http/form.h"
+#include "oidc/claims.h"
+#include "oidc/protocol.h"
+#include "oidc/provider.h"
+
+namespace portico::oidc {
+
+http::Response Provider::Introspect(const http::Request& request) {
+  std::string_view type = request.Header("content-type").value_or("");
+  auto form = type.substr(0, type.find(';')) == "application/x-www-form-urlencoded" ? http::FormData::Parse(request.body)
+                                                                                  : std::nullopt;
+  if (!form) return JsonError({wire::kInvalidRequest, "the body must be a form", "", 400});
+  auto client = clients_.Authenticate(request, *form);
+  if (!client.ok()) {
+    if (client.status().code() != StatusCode::kUnauthenticated) {
+      return JsonError({wire::kTemporarilyUnavailable, "please retry", client.status().ToString(), 503});
+    }
+    return JsonError({wire::kInvalidClient, "client authentication failed", "", 401});
+  }
+  // A public client proves nothing about itself, so it may not introspect.
+  if (client->is_public()) return JsonError({wire::kInvalidClient, "introspection needs client authentication", "", 401});
+  std::string_view token = form->GetOr("token");
+  if (token.empty()) return JsonError({wire::kInvalidRequest, "token is required", "", 400});
+  boost::json::object inactive;
+  inactive["active"] = false;
+  if (token.find('.') != std::string_view::npos) {
+    auto claims = VerifyAccessToken(token);
+    if (claims.status().code() == StatusCode::kUnavailable) {
+      return JsonError({wire::kTemporarilyUnavailable, "please retry", "", 503});
+    }
+    if (!claims.ok() || claims->client_id != client->id) return JsonResponse(inactive);
+    boost::json::object out;
+    out["active"] = true;
+    out["scope"] = claims->scope;
+    out["client_id"] = claims->client_id;
+    out["sub"] = claims->subject;
+    out["exp"] = claims->expires_at;
+    out["iat"] = claims->issued_at;
+    out["iss"] = options_.issuer;
+    out["jti"] = claims->jti;
+    out["token_type"] = "Bearer";
+    return JsonResponse(out);
+  }
+  auto grant = store_.FindGrantByRefreshToken(crypto::Sha256(token), clock_.NowSeconds());
+  if (!grant.ok() || grant->revoked_at || grant->client_id != client->id) return JsonResponse(inactive);
+  boost::json::object out;
+  out["active"] = true;
+  out["scope"] = grant->scope;
+  out["client_id"] = grant->client_id;
+  out["sub"] = SubjectFor(*client, grant->account_id, pairwise_key_);
+  out["iss"] = options_.issuer;
+  out["token_type"] = "refresh_token";
+  return JsonResponse(out);
+}
+
+}  // namespace portico::oidc
