@@ -16,6 +16,7 @@
 #include "crypto/random.h"
 #include "identity/password_policy.h"
 #include "identity/sqlite_identity_store.h"
+#include "oidc/sites/site_directory.h"
 #include "oidc/sqlite_oidc_store.h"
 #include "network_assets.h"
 #include "selfservice/routes.h"
@@ -39,6 +40,7 @@ struct NetworkApp::Parts {
   std::unique_ptr<oidc::KeyManager> keys;
   std::unique_ptr<oidc::ClientRegistry> clients;
   std::unique_ptr<oidc::Provider> provider;
+  std::unique_ptr<oidc::SiteDirectory> sites;
   http::Router router;
 };
 
@@ -175,6 +177,8 @@ StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& co
   p.provider = std::make_unique<oidc::Provider>(oidc::ProviderOptions{p.public_url}, *p.oidc_store, *p.store, *p.web,
                                                 *p.keys, *p.clients, now, crypto::SecureRandom::Get(), pairwise_key);
   p.provider->RegisterRoutes(p.router);
+  p.sites = std::make_unique<oidc::SiteDirectory>(*p.oidc_store, now);
+  p.web->SetSitesView(p.sites.get());
   AddOperationalRoutes(p.router, *p.db);
   p.router.SetErrorRenderer([](int status, std::string_view reason) {
     ui::Data data;

@@ -10,7 +10,7 @@ namespace portico::http {
 
 // A Content-Security-Policy without inline script or style; frame-ancestors 'none'.
 inline constexpr char kContentSecurityPolicy[] =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 // The same policy with `origins` (space-separated) added to form-action: for pages whose form

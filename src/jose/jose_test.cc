@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <exception>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,10 @@
 #include "jose/key.h"
 
 namespace portico::jose {
+
+// Readable GetParam() in failure messages.
+void PrintTo(Algorithm alg, std::ostream* os) { *os << AlgorithmName(alg); }
+
 namespace {
 
 // ---- RFC vectors (copied from the RFC texts) ----
@@ -431,6 +436,38 @@ TEST(Rfc7638Test, ThumbprintExampleBecomesTheKid) {
   EXPECT_EQ(with_kid->kid(), "2011-04-29");
 }
 
+// RFC 7638 §3.2-3.3 computed independently: SHA-256 of the required members, lexicographic,
+// no whitespace, base64url.
+std::string ThumbprintOf(std::string_view canonical_json) {
+  unsigned char digest[32];
+  unsigned int len = 0;
+  EXPECT_EQ(EVP_Digest(canonical_json.data(), canonical_json.size(), digest, &len, EVP_sha256(), nullptr), 1);
+  return B64(std::string_view(reinterpret_cast<char*>(digest), len));
+}
+
+TEST(Rfc7638Test, ThumbprintsHashTheCanonicalRequiredMembers) {
+  // The independent computation reproduces the RFCs' published thumbprints ...
+  EXPECT_EQ(ThumbprintOf(std::string(R"({"e":"AQAB","kty":"RSA","n":")") + kRfc7638N + R"("})"), kRfc7638Thumbprint);
+  EXPECT_EQ(ThumbprintOf(std::string(R"({"crv":"Ed25519","kty":"OKP","x":")") + kRfc8037X + R"("})"),
+            kRfc8037Thumbprint);
+  // ... and gives the expected kid of an EC key (no RFC publishes a P-256 thumbprint).
+  std::string ec_canonical = std::string(R"({"crv":"P-256","kty":"EC","x":")") + kRfc7515EcX + R"(","y":")" +
+                             kRfc7515EcY + R"("})";
+  boost::json::object jwk = Rfc7515EcJwk();
+  jwk["alg"] = "ES256";
+  jwk["use"] = "sig";
+  auto key = PublicKey::FromJwk(jwk);
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  EXPECT_EQ(key->kid(), ThumbprintOf(ec_canonical));
+  auto signing = SigningKey::FromPem(Rfc7515EcPem(), Algorithm::kES256);
+  ASSERT_TRUE(signing.ok()) << signing.status().ToString();
+  EXPECT_EQ(signing->kid(), ThumbprintOf(ec_canonical));
+  // And of the RFC 7515 A.2 RSA key.
+  auto rsa = PublicKey::FromJwk(Rfc7515RsaJwk());
+  ASSERT_TRUE(rsa.ok()) << rsa.status().ToString();
+  EXPECT_EQ(rsa->kid(), ThumbprintOf(std::string(R"({"e":"AQAB","kty":"RSA","n":")") + kRfc7515RsaN + R"("})"));
+}
+
 // ============================================================================
 // 2. Round trips, for every algorithm
 // ============================================================================
@@ -747,7 +784,9 @@ TEST(JwsDecodeTest, RefusesPartsThatAreNotJsonObjects) {
     EXPECT_FALSE(as_header.ok()) << "header accepted: " << json;
     auto as_payload = DecodeCompact(h + "." + B64(json) + "." + s);
     EXPECT_FALSE(as_payload.ok()) << "payload accepted: " << json;
-    if (!as_payload.ok()) EXPECT_EQ(as_payload.status().code(), StatusCode::kInvalidArgument);
+    if (!as_payload.ok()) {
+      EXPECT_EQ(as_payload.status().code(), StatusCode::kInvalidArgument);
+    }
   }
 }
 
@@ -886,6 +925,13 @@ TEST(PublicKeyTest, FromJwkRefusesMissingOrMalformedMembers) {
     ExpectRefused(jwk);
     jwk = Rfc7515EcJwk();
     jwk["y"] = B64(B64Decode(kRfc7515EcY) + "\x01");  // 33 bytes
+    ExpectRefused(jwk);
+    // x one byte too long and y one byte too short: "\x04" || x || y is still the 65-byte point,
+    // but RFC 7518 §6.2.1.2 requires each coordinate at the full 32 bytes.
+    std::string x = B64Decode(kRfc7515EcX), y = B64Decode(kRfc7515EcY);
+    jwk = Rfc7515EcJwk();
+    jwk["x"] = B64(x + y.substr(0, 1));
+    jwk["y"] = B64(y.substr(1));
     ExpectRefused(jwk);
     jwk = Rfc7515EcJwk();
     jwk["crv"] = "secp256k1";

@@ -28,14 +28,15 @@ std::string BigNumBytes(EVP_PKEY* key, const char* name) {
   return out;
 }
 
-// Uncompressed P-256 point 0x04 || X || Y.
-std::string EcPoint(EVP_PKEY* key) {
-  unsigned char buf[65];
-  size_t len = 0;
-  if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, buf, sizeof buf, &len) != 1 || len != 65) {
-    return {};
-  }
-  return std::string(reinterpret_cast<char*>(buf), len);
+// A P-256 coordinate (OSSL_PKEY_PARAM_EC_PUB_X or _Y) as 32 big-endian bytes, whatever
+// encoding (compressed or not) the key was stored with.
+std::string EcCoordinate(EVP_PKEY* key, const char* name) {
+  BIGNUM* bn = nullptr;
+  if (EVP_PKEY_get_bn_param(key, name, &bn) != 1) return std::string(32, '\0');
+  std::string out(32, '\0');
+  BN_bn2binpad(bn, reinterpret_cast<unsigned char*>(out.data()), 32);
+  BN_free(bn);
+  return out;
 }
 
 std::string RawPublic(EVP_PKEY* key) {
@@ -54,14 +55,12 @@ boost::json::object RequiredMembers(EVP_PKEY* key, Algorithm alg) {
       o["kty"] = "RSA";
       o["n"] = crypto::Base64UrlEncode(BigNumBytes(key, OSSL_PKEY_PARAM_RSA_N));
       break;
-    case Algorithm::kES256: {
-      std::string point = EcPoint(key);
+    case Algorithm::kES256:
       o["crv"] = "P-256";
       o["kty"] = "EC";
-      o["x"] = crypto::Base64UrlEncode(point.substr(1, 32));
-      o["y"] = crypto::Base64UrlEncode(point.substr(33, 32));
+      o["x"] = crypto::Base64UrlEncode(EcCoordinate(key, OSSL_PKEY_PARAM_EC_PUB_X));
+      o["y"] = crypto::Base64UrlEncode(EcCoordinate(key, OSSL_PKEY_PARAM_EC_PUB_Y));
       break;
-    }
     case Algorithm::kEdDSA:
       o["crv"] = "Ed25519";
       o["kty"] = "OKP";

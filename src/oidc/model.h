@@ -58,6 +58,7 @@ struct AuthorizationCode {
   int64_t auth_time = 0;
   bool include_auth_time = false;
   std::string grant_id;
+  int64_t issued_at = 0;
   int64_t expires_at = 0;
 };
 
@@ -76,6 +77,14 @@ struct Consent {
   std::string client_id;
   std::string scope;
   int64_t granted_at = 0;
+};
+
+// A site a person has signed in to, for account information.
+struct AccountSite {
+  std::string client_id;
+  std::string scope;      // what it was last granted
+  int64_t last_at = 0;    // the last grant or consent
+  bool consented = false; // a remembered consent exists
 };
 
 }  // namespace portico::oidc

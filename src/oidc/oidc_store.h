@@ -54,6 +54,7 @@ class OidcStore {
   virtual Status RevokeConsent(const std::string& account_id, const std::string& client_id, int64_t now) = 0;
 
   // ---- authorization codes ----
+  // Stores the code and records that its session (sid) signed in to its site.
   virtual Status InsertCode(const AuthorizationCode& code) = 0;
   // Consumes the code. kRedeemed: `*code` is filled and its grant is created — with the first
   // refresh token `refresh_hash` when the code's scope includes offline_access — atomically. kReplayed: the grant the first
@@ -72,6 +73,12 @@ class OidcStore {
   // The grant of a refresh token that is current (unused, unexpired). Errors: kNotFound.
   virtual StatusOr<Grant> FindGrantByRefreshToken(const std::string& token_hash, int64_t now) = 0;
   virtual Status RevokeGrant(const std::string& grant_id, int64_t now) = 0;
+
+  // ---- sessions and sites ----
+  // The sites the network session `sid` signed in to.
+  virtual StatusOr<std::vector<std::string>> ListSessionSites(const std::string& sid) = 0;
+  // The sites an account has signed in to (by grants or consents), most recent first.
+  virtual StatusOr<std::vector<AccountSite>> ListAccountSites(const std::string& account_id) = 0;
 
   // ---- access tokens ----
   virtual Status RevokeAccessToken(const std::string& jti, int64_t expires_at) = 0;

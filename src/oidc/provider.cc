@@ -21,6 +21,10 @@ Provider::Provider(ProviderOptions options, OidcStore& store, identity::Identity
       pairwise_key_(std::move(pairwise_key)) {
   SetIssuer(options_.issuer);
   web_.SetReturnOriginResolver([this](std::string_view return_to) { return ReturnOriginFor(return_to); });
+  // Every way a network session ends by sign-out reaches the sites it signed in to.
+  web_.SetSignOutListener([this](const std::string& sid, const std::string& account_id) {
+    NotifySitesOfLogout(sid, account_id);
+  });
 }
 
 void Provider::RegisterRoutes(http::Router& router) {
@@ -37,6 +41,9 @@ void Provider::RegisterRoutes(http::Router& router) {
   router.Post("/userinfo", bind(&Provider::UserInfo));
   router.Post("/revoke", bind(&Provider::Revoke));
   router.Post("/introspect", bind(&Provider::Introspect));
+  router.Get("/logout", bind(&Provider::Logout));
+  router.Post("/logout", bind(&Provider::Logout));
+  router.Post("/logout/confirm", bind(&Provider::Logout));
 }
 
 }  // namespace portico::oidc

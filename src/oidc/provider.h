@@ -9,6 +9,7 @@
 //   GET|POST /userinfo                       userinfo/    (OIDC Core §5.3)
 //   POST /revoke                             revocation/  (RFC 7009)
 //   POST /introspect                         introspection/ (RFC 7662)
+//   GET|POST /logout, POST /logout/confirm   logout/      (RP-Initiated and Back-Channel Logout)
 // The person's sign-in comes from the Network's own pages (selfservice): authorize sends a
 // signed-out person to /signin with return_to pointing back at the request.
 // Thread-safe once routes are registered.
@@ -18,6 +19,7 @@
 
 #include "core/clock.h"
 #include "crypto/random.h"
+#include "http/client.h"
 #include "http/router.h"
 #include "identity/identity_store.h"
 #include "oidc/client/client_registry.h"
@@ -73,6 +75,9 @@ class Provider {
   http::Response Token(const http::Request& request);
   http::Response UserInfo(const http::Request& request);
   http::Response Revoke(const http::Request& request);
+  http::Response Logout(const http::Request& request);
+  // Sends a logout token to every site `sid` signed in to that registered a back-channel URI.
+  void NotifySitesOfLogout(const std::string& sid, const std::string& account_id);
   http::Response Introspect(const http::Request& request);
 
   struct AuthorizeRequest;
@@ -104,6 +109,7 @@ class Provider {
   crypto::Random& random_;
   std::string pairwise_key_;
   std::string discovery_json_;
+  http::HttpClient http_client_;
 };
 
 }  // namespace portico::oidc

@@ -267,7 +267,12 @@ Status SqliteOidcStore::InsertCode(const AuthorizationCode& x) {
     s.BindBlob(1, x.code_hash).Bind(2, x.client_id).Bind(3, x.account_id).Bind(4, x.redirect_uri).Bind(5, x.scope);
     s.Bind(6, x.nonce).Bind(7, x.code_challenge).Bind(8, x.sid).Bind(9, x.auth_time);
     s.Bind(10, int64_t{x.include_auth_time}).Bind(11, x.grant_id).Bind(12, x.expires_at);
-    return s.Run();
+    PORTICO_RETURN_IF_ERROR(s.Run());
+    PORTICO_ASSIGN_OR_RETURN(auto t, c.Prepare(
+        "INSERT INTO session_sites (sid, client_id, account_id, first_at) VALUES (?,?,?,?) "
+        "ON CONFLICT(sid, client_id) DO NOTHING"));
+    t.Bind(1, x.sid).Bind(2, x.client_id).Bind(3, x.account_id).Bind(4, x.issued_at);
+    return t.Run();
   });
 }
 
@@ -397,6 +402,42 @@ StatusOr<Grant> SqliteOidcStore::FindGrantByRefreshToken(const std::string& toke
 
 Status SqliteOidcStore::RevokeGrant(const std::string& grant_id, int64_t now) {
   return db_.Write([&](Connection& c) { return RevokeGrantIn(c, grant_id, now); });
+}
+
+StatusOr<std::vector<std::string>> SqliteOidcStore::ListSessionSites(const std::string& sid) {
+  std::vector<std::string> out;
+  PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
+    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("SELECT client_id FROM session_sites WHERE sid = ? ORDER BY first_at"));
+    s.Bind(1, sid);
+    for (;;) {
+      PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      out.push_back(s.Text(0));
+    }
+    return OkStatus();
+  }));
+  return out;
+}
+
+StatusOr<std::vector<AccountSite>> SqliteOidcStore::ListAccountSites(const std::string& account_id) {
+  std::vector<AccountSite> out;
+  PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
+    // Live grants and remembered consents, one row per site, the most recent first.
+    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
+        "SELECT client_id, scope, MAX(at), MAX(consented) FROM ("
+        "  SELECT client_id, scope, created_at AS at, 0 AS consented FROM grants "
+        "    WHERE account_id = ?1 AND revoked_at IS NULL "
+        "  UNION ALL SELECT client_id, scope, granted_at AS at, 1 AS consented FROM consents WHERE account_id = ?1"
+        ") GROUP BY client_id ORDER BY MAX(at) DESC"));
+    s.Bind(1, account_id);
+    for (;;) {
+      PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      out.push_back(AccountSite{s.Text(0), s.Text(1), s.Int(2), s.Int(3) != 0});
+    }
+    return OkStatus();
+  }));
+  return out;
 }
 
 Status SqliteOidcStore::RevokeAccessToken(const std::string& jti, int64_t expires_at) {

@@ -35,6 +35,9 @@ class SqliteOidcStore final : public OidcStore {
   StatusOr<Grant> FindGrantByRefreshToken(const std::string& token_hash, int64_t now) override;
   Status RevokeGrant(const std::string& grant_id, int64_t now) override;
 
+  StatusOr<std::vector<std::string>> ListSessionSites(const std::string& sid) override;
+  StatusOr<std::vector<AccountSite>> ListAccountSites(const std::string& account_id) override;
+
   Status RevokeAccessToken(const std::string& jti, int64_t expires_at) override;
   StatusOr<bool> IsAccessTokenRevoked(const std::string& jti) override;
 

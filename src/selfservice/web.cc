@@ -131,6 +131,18 @@ http::Response SelfServiceWeb::Failure(const PageContext& ctx, const Status& sta
   return ErrorPage(ctx, 500, "Something went wrong", "Something went wrong on our side. Please try again.");
 }
 
+Status SelfServiceWeb::EndSession(const std::string& token, const identity::Session& session) {
+  PORTICO_RETURN_IF_ERROR(accounts_.SignOut(token));
+  if (sign_out_listener_) sign_out_listener_(session.public_id, session.account_id);
+  return OkStatus();
+}
+
+Status SelfServiceWeb::EndOtherSession(const std::string& account_id, const std::string& public_id) {
+  PORTICO_RETURN_IF_ERROR(accounts_.RevokeSession(account_id, public_id));
+  if (sign_out_listener_) sign_out_listener_(public_id, account_id);
+  return OkStatus();
+}
+
 void SelfServiceWeb::AllowFormTarget(http::Response& page, const std::string& origin) {
   if (!origin.empty()) page.SetHeader("Content-Security-Policy", http::ContentSecurityPolicyWithFormAction(origin));
 }

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "http/form.h"
 #include "http/message.h"
@@ -31,6 +32,10 @@ struct WebOptions {
 // redirect URI's origin), or "" — so the page's CSP form-action can allow that last redirect.
 using ReturnOriginResolver = std::function<std::string(std::string_view return_to)>;
 
+// Told after a network session ended by sign-out (sid = the session's public id), so the
+// sites it signed in to can be told too (back-channel logout).
+using SignOutListener = std::function<void(const std::string& sid, const std::string& account_id)>;
+
 // The state of one request, built by SelfServiceWeb::Begin.
 struct PageContext {
   std::optional<identity::ActiveSession> active;  // set when signed in
@@ -41,6 +46,28 @@ struct PageContext {
   identity::ClientInfo client;
 
   bool signed_in() const { return active.has_value(); }
+};
+
+// The sites of the network, as the self-service pages show them. Implemented by the OpenID
+// Connect provider (which selfservice must not depend on) and installed at start-up.
+struct SiteEntry {
+  std::string client_id;
+  std::string name;
+  std::string home_uri;
+  std::string logo_uri;
+  std::vector<std::string> releases;  // what the site receives, in words
+  int64_t last_used = 0;
+};
+
+class SitesView {
+ public:
+  virtual ~SitesView() = default;
+  // The site directory: listed sites, by name.
+  virtual StatusOr<std::vector<SiteEntry>> Directory() = 0;
+  // The sites `account_id` has signed in to, most recent first.
+  virtual StatusOr<std::vector<SiteEntry>> SitesOf(const std::string& account_id) = 0;
+  // Withdraws the person's consent for the site and revokes its tokens.
+  virtual Status Revoke(const std::string& account_id, const std::string& client_id) = 0;
 };
 
 class SelfServiceWeb {
@@ -57,6 +84,15 @@ class SelfServiceWeb {
   }
   // Adds the CSP that lets this page's form lead to `origin` (no-op when empty).
   static void AllowFormTarget(http::Response& page, const std::string& origin);
+
+  void SetSitesView(SitesView* sites) { sites_ = sites; }
+  SitesView* sites() const { return sites_; }
+
+  void SetSignOutListener(SignOutListener listener) { sign_out_listener_ = std::move(listener); }
+  // Ends the session of `token` (OK when already gone) and tells the listener.
+  Status EndSession(const std::string& token, const identity::Session& session);
+  // Ends another session of the same account by public id, and tells the listener.
+  Status EndOtherSession(const std::string& account_id, const std::string& public_id);
 
   // Sets the origin accepted on POSTs; call before serving starts (not synchronized).
   void SetPublicOrigin(std::string origin) { options_.public_origin = std::move(origin); }
@@ -94,6 +130,8 @@ class SelfServiceWeb {
   std::string csrf_key_;
   WebOptions options_;
   ReturnOriginResolver return_origin_;
+  SignOutListener sign_out_listener_;
+  SitesView* sites_ = nullptr;
 };
 
 // `candidate` when it is a path on this site ("/account", "/x?y=1"), else "/". Refuses

@@ -7,12 +7,15 @@
 #include <atomic>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <mutex>
 #include <set>
 #include <thread>
 
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "http/form.h"
+#include "http/router.h"
+#include "http/server.h"
 #include "http_client.h"
 #include "jose/jws.h"
 #include "test_server.h"
@@ -453,6 +456,156 @@ TEST_F(OidcProviderTest, RevocationEndsOwnTokensOnlyAndAlwaysAnswers200) {
                           {{"Authorization", Basic()}}).status, 200);
   EXPECT_EQ(UserInfo(access2).status, 401);
   EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh2}}, Basic()).status, 400);
+}
+
+// A site's back-channel logout endpoint: a real HTTP server that keeps what it receives.
+class LogoutReceiver {
+ public:
+  LogoutReceiver() {
+    router_.Post("/backchannel", [this](const http::Request& r) {
+      std::lock_guard lock(mutex_);
+      bodies_.push_back(r.body);
+      http::Response ok;
+      ok.status = 200;
+      return ok;
+    }, http::Execution::kInline);
+    http::ServerOptions options;
+    options.port = 0;
+    options.io_threads = 1;
+    options.worker_threads = 1;
+    options.access_log = false;
+    server_ = std::make_unique<http::Server>(options, router_);
+    port_ = *server_->Listen();
+    thread_ = std::thread([this] { server_->Run(); });
+  }
+  ~LogoutReceiver() {
+    server_->Stop();
+    thread_.join();
+  }
+  std::string uri() const { return "http://127.0.0.1:" + std::to_string(port_) + "/backchannel"; }
+  std::vector<std::string> bodies() {
+    std::lock_guard lock(mutex_);
+    return bodies_;
+  }
+
+ private:
+  http::Router router_;
+  std::unique_ptr<http::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::mutex mutex_;
+  std::vector<std::string> bodies_;
+};
+
+TEST_F(OidcProviderTest, SigningOutAtTheNetworkTellsTheSitesOverTheBackChannel) {
+  LogoutReceiver receiver;
+  oidc::ClientSpec spec;
+  spec.name = "Resources";
+  spec.redirect_uris = {"https://resources.example/cb"};
+  spec.first_party = true;
+  spec.id_token_alg = "ES256";
+  spec.backchannel_logout_uri = receiver.uri();
+  auto site = server_.app().clients().Register(spec);
+  ASSERT_TRUE(site.ok()) << site.status().ToString();
+  Browser b = SignedInBrowser("backchannel@example.com");
+  HttpResult auth = b.Get("/authorize?response_type=code&scope=openid&client_id=" + site->client.id +
+                          "&redirect_uri=" + http::PercentEncode("https://resources.example/cb"));
+  ASSERT_EQ(auth.status, 302);
+  std::string code = QueryParam(*auth.Header("location"), "code");
+  HttpResult token = Token({{"grant_type", "authorization_code"}, {"code", code},
+                            {"redirect_uri", "https://resources.example/cb"}},
+                           "Basic " + StdBase64(site->client.id + ":" + site->secret));
+  ASSERT_EQ(token.status, 200);
+  auto id_token = jose::DecodeCompact(Str(ParseObject(token.body), "id_token"));
+  ASSERT_TRUE(id_token.ok());
+  EXPECT_EQ(Str(id_token->header, "alg"), "ES256");
+
+  b.Get("/");
+  ASSERT_EQ(b.PostForm("/signout", {{"csrf_token", b.csrf_token()}}).status, 303);
+  auto bodies = receiver.bodies();
+  ASSERT_EQ(bodies.size(), 1u);
+  auto form = http::FormData::Parse(bodies[0]);
+  ASSERT_TRUE(form.has_value());
+  auto logout = jose::DecodeCompact(form->GetOr("logout_token"));
+  ASSERT_TRUE(logout.ok());
+  auto snapshot = server_.app().keys().Current();
+  bool verified = false;
+  for (const auto& key : snapshot->published) verified = verified || jose::VerifyDecoded(*logout, key);
+  EXPECT_TRUE(verified);
+  EXPECT_EQ(Str(logout->header, "typ"), "logout+jwt");
+  const json::object& claims = logout->payload;
+  EXPECT_EQ(Str(claims, "iss"), server_.origin());
+  EXPECT_EQ(Str(claims, "aud"), site->client.id);
+  EXPECT_EQ(Str(claims, "sid"), Str(id_token->payload, "sid"));
+  EXPECT_EQ(Str(claims, "sub"), Str(id_token->payload, "sub"));
+  EXPECT_FALSE(claims.contains("nonce"));  // Back-Channel Logout §2.4
+  EXPECT_TRUE(claims.at("events").as_object().contains("http://schemas.openid.net/event/backchannel-logout"));
+}
+
+TEST_F(OidcProviderTest, RpInitiatedLogoutRedirectsOnlyToRegisteredAddresses) {
+  oidc::ClientSpec spec;
+  spec.name = "Resources";
+  spec.redirect_uris = {"https://resources.example/cb"};
+  spec.post_logout_redirect_uris = {"https://resources.example/bye"};
+  spec.first_party = true;
+  auto site = server_.app().clients().Register(spec);
+  ASSERT_TRUE(site.ok());
+  Browser b = SignedInBrowser("logout@example.com");
+  HttpResult auth = b.Get("/authorize?response_type=code&scope=openid&client_id=" + site->client.id +
+                          "&redirect_uri=" + http::PercentEncode("https://resources.example/cb"));
+  std::string code = QueryParam(*auth.Header("location"), "code");
+  std::string id_token = Str(ParseObject(Token({{"grant_type", "authorization_code"}, {"code", code},
+                                                {"redirect_uri", "https://resources.example/cb"}},
+                                               "Basic " + StdBase64(site->client.id + ":" + site->secret))
+                                             .body),
+                             "id_token");
+  ASSERT_FALSE(id_token.empty());
+  // An open redirect through logout is refused, and the person stays signed in.
+  HttpResult evil = b.Get("/logout?id_token_hint=" + id_token + "&post_logout_redirect_uri=" +
+                          http::PercentEncode("https://evil.example/") + "&state=s");
+  EXPECT_EQ(evil.status, 400);
+  EXPECT_FALSE(evil.Header("location").has_value());
+  EXPECT_EQ(b.Get("/account").status, 200);
+  // Without a hint, a signed-in person is asked first.
+  HttpResult ask = b.Get("/logout");
+  EXPECT_EQ(ask.status, 200);
+  EXPECT_THAT(ask.body, HasSubstr("/logout/confirm"));
+  EXPECT_EQ(b.Get("/account").status, 200);
+  // With the site's ID token and a registered address: signed out and sent back with state.
+  HttpResult out = b.Get("/logout?id_token_hint=" + id_token + "&post_logout_redirect_uri=" +
+                         http::PercentEncode("https://resources.example/bye") + "&state=s");
+  ASSERT_EQ(out.status, 302);
+  EXPECT_EQ(*out.Header("location"), "https://resources.example/bye?state=s");
+  EXPECT_EQ(b.Get("/account").status, 303);
+}
+
+TEST_F(OidcProviderTest, AccountInformationListsSitesAndRevokesTheirAccess) {
+  Browser b = SignedInBrowser("sites@example.com");
+  json::object tokens = ParseObject(Exchange(Code(b)).body);
+  HttpResult page = b.Get("/account");
+  EXPECT_THAT(page.body, HasSubstr("Membership Center"));
+  EXPECT_THAT(page.body, HasSubstr("your e-mail address"));
+  HttpResult revoke = b.PostForm("/account/sites/revoke", {{"csrf_token", b.csrf_token()}, {"client_id", client_id_}});
+  EXPECT_EQ(revoke.status, 303);
+  EXPECT_EQ(UserInfo(Str(tokens, "access_token")).status, 401);
+  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", Str(tokens, "refresh_token")}}, Basic()).status, 400);
+  EXPECT_THAT(b.Get("/account").body, HasSubstr("You have not used your account on other sites yet."));
+}
+
+TEST_F(OidcProviderTest, TheHomePageListsTheSiteDirectory) {
+  oidc::ClientSpec spec;
+  spec.name = "Partner Resources";
+  spec.redirect_uris = {"https://resources.example/cb"};
+  spec.home_uri = "https://resources.example/";
+  auto listed = server_.app().clients().Register(spec);
+  ASSERT_TRUE(listed.ok());
+  spec.name = "Hidden Tool";
+  spec.listed = false;
+  ASSERT_TRUE(server_.app().clients().Register(spec).ok());
+  Browser b(server_.port());
+  HttpResult home = b.Get("/");
+  EXPECT_THAT(home.body, HasSubstr("<a href=\"https://resources.example/\">Partner Resources</a>"));
+  EXPECT_THAT(home.body, ::testing::Not(HasSubstr("Hidden Tool")));
 }
 
 }  // namespace

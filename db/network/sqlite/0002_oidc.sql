@@ -82,6 +82,15 @@ CREATE TABLE refresh_tokens (
 ) STRICT;
 CREATE INDEX refresh_tokens_by_grant ON refresh_tokens(grant_id);
 
+-- Which sites each network session signed in to: back-channel logout tells each of them.
+CREATE TABLE session_sites (
+  sid         TEXT NOT NULL,
+  client_id   TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+  account_id  TEXT NOT NULL,
+  first_at    INTEGER NOT NULL,
+  PRIMARY KEY (sid, client_id)
+) STRICT;
+
 -- Access tokens revoked before their expiry (RFC 7009), by jti.
 CREATE TABLE revoked_access_tokens (
   jti         TEXT PRIMARY KEY,

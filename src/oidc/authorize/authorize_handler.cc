@@ -13,6 +13,7 @@
 #include "oidc/claims.h"
 #include "oidc/protocol.h"
 #include "oidc/provider.h"
+#include "oidc/sites/site_directory.h"
 
 namespace portico::oidc {
 
@@ -228,17 +229,11 @@ http::Response Provider::ContinueAuthorize(const AuthorizeRequest& ar, const sel
       data.set("site", ar.client.name);
       data.set("home_uri", ar.client.home_uri);
       ui::Data releases = ui::List();
-      auto add = [&](const char* text) {
+      for (const std::string& text : DescribeScope(ar.scope)) {
         ui::Data d;
-        d.set("text", std::string(text));
+        d.set("text", text);
         releases.push_back(d);
-      };
-      add("Your account identifier for this site");
-      if (HasScope(ar.scope, "profile")) add("Your name and preferred language");
-      if (HasScope(ar.scope, "email")) add("Your e-mail address and whether it is verified");
-      if (HasScope(ar.scope, "address")) add("Your mailing address");
-      if (HasScope(ar.scope, "phone")) add("Your phone number");
-      if (HasScope(ar.scope, "offline_access")) add("Access while you are signed out (until you revoke it)");
+      }
       data.set("releases", releases);
       ui::Data hidden = ui::List();
       for (const auto& [k, v] : ar.params.fields()) {
@@ -272,7 +267,8 @@ http::Response Provider::IssueCode(const AuthorizeRequest& ar, const selfservice
   c.auth_time = ctx.active->session.authenticated_at;
   c.include_auth_time = ar.max_age.has_value();
   c.grant_id = "grant_" + crypto::RandomToken(random_, 16);
-  c.expires_at = clock_.NowSeconds() + options_.code_ttl;
+  c.issued_at = clock_.NowSeconds();
+  c.expires_at = c.issued_at + options_.code_ttl;
   Status s = store_.InsertCode(c);
   if (!s.ok()) return RedirectError(ar, wire::kTemporarilyUnavailable, "", status);
   std::string location = AppendQuery(ar.redirect_uri, "code", code);

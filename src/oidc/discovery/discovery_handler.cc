@@ -27,6 +27,9 @@ void Provider::SetIssuer(std::string issuer) {
   d["token_endpoint"] = iss + "/token";
   d["userinfo_endpoint"] = iss + "/userinfo";
   d["jwks_uri"] = iss + "/jwks";
+  d["end_session_endpoint"] = iss + "/logout";
+  d["backchannel_logout_supported"] = true;
+  d["backchannel_logout_session_supported"] = true;
   d["revocation_endpoint"] = iss + "/revoke";
   d["introspection_endpoint"] = iss + "/introspect";
   d["revocation_endpoint_auth_methods_supported"] = Strings({kClientSecretBasic, kClientSecretPost, kPrivateKeyJwt, kNone});

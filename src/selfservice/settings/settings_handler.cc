@@ -54,6 +54,24 @@ http::Response Show(SelfServiceWeb& web, const PageContext& ctx, std::string_vie
     devices.push_back(d);
   }
   data.set("devices", devices);
+  if (SitesView* sites = web.sites()) {
+    auto mine = sites->SitesOf(active.account.id);
+    if (!mine.ok()) return web.Failure(ctx, mine.status(), "account");
+    ui::Data list = ui::List();
+    for (const auto& site : *mine) {
+      ui::Data d;
+      d.set("client_id", site.client_id);
+      d.set("name", site.name);
+      d.set("last_used", FormatTime(site.last_used));
+      ui::Data releases = ui::List();
+      for (const auto& r : site.releases) releases.push_back(ui::Data(r));
+      d.set("releases", releases);
+      d.set("csrf_token", ctx.csrf_token);
+      list.push_back(d);
+    }
+    data.set("has_sites", !mine->empty());
+    data.set("sites", list);
+  }
   return web.Page(ctx, "account", "Account information", data, status);
 }
 
@@ -63,6 +81,7 @@ std::string_view NoticeFor(std::string_view query) {
   if (done == "profile") return "Your profile was saved.";
   if (done == "password") return "Your password was changed. Your other devices were signed out.";
   if (done == "device") return "That device was signed out.";
+  if (done == "site") return "That site's access was revoked. It will ask you again next time.";
   return "";
 }
 
@@ -121,16 +140,28 @@ http::Response RevokeDevice(SelfServiceWeb& web, const http::Request& request) {
     if (!form) return error;
     std::string public_id(form->GetOr("session_id"));
     if (public_id == ctx.active->session.public_id) {
-      Status s = web.accounts().SignOut(ctx.session_token);
+      Status s = web.EndSession(ctx.session_token, ctx.active->session);
       if (!s.ok()) return web.Failure(ctx, s, "revoke");
       return web.RedirectWithSession("/", std::nullopt);
     }
-    Status s = web.accounts().RevokeSession(ctx.active->account.id, public_id);
+    Status s = web.EndOtherSession(ctx.active->account.id, public_id);
     if (s.code() == StatusCode::kNotFound) {
       return Show(web, ctx, "", "That device was already signed out.", 404);
     }
     if (!s.ok()) return web.Failure(ctx, s, "revoke");
     return web.Redirect(ctx, "/account?done=device");
+  });
+}
+
+http::Response RevokeSite(SelfServiceWeb& web, const http::Request& request) {
+  return SignedIn(web, request, [&](const PageContext& ctx) {
+    http::Response error;
+    auto form = web.ReadForm(request, ctx, &error);
+    if (!form) return error;
+    if (web.sites() == nullptr) return web.ErrorPage(ctx, 404, "Not available", "There are no sites to revoke.");
+    Status s = web.sites()->Revoke(ctx.active->account.id, std::string(form->GetOr("client_id")));
+    if (!s.ok()) return web.Failure(ctx, s, "revoke_site");
+    return web.Redirect(ctx, "/account?done=site");
   });
 }
 
@@ -145,6 +176,7 @@ void RegisterSettingsRoutes(http::Router& router, SelfServiceWeb& web) {
   router.Post("/account/profile", [&web](const http::Request& r) { return SaveProfile(web, r); });
   router.Post("/account/password", [&web](const http::Request& r) { return ChangePassword(web, r); });
   router.Post("/account/sessions/revoke", [&web](const http::Request& r) { return RevokeDevice(web, r); });
+  router.Post("/account/sites/revoke", [&web](const http::Request& r) { return RevokeSite(web, r); });
 }
 
 }  // namespace portico::selfservice

@@ -71,7 +71,7 @@ http::Response SignOut(SelfServiceWeb& web, const http::Request& request) {
   if (!ctx->signed_in()) return web.RedirectWithSession("/", std::nullopt);
   http::Response error;
   if (!web.ReadForm(request, *ctx, &error)) return error;
-  Status s = web.accounts().SignOut(ctx->session_token);
+  Status s = web.EndSession(ctx->session_token, ctx->active->session);
   // SECURITY.md promise 7: never report a sign-out that was not written.
   if (!s.ok()) return web.Failure(*ctx, s, "signout");
   return web.RedirectWithSession("/", std::nullopt);
