@@ -166,7 +166,8 @@ StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& co
 
   p.oidc_store = std::make_unique<oidc::SqliteOidcStore>(*p.db);
   PORTICO_ASSIGN_OR_RETURN(std::string kek, LoadKeyEncryptionKey(config));
-  PORTICO_ASSIGN_OR_RETURN(p.keys, oidc::KeyManager::Open(*p.oidc_store, kek, now, crypto::SecureRandom::Get()));
+  PORTICO_ASSIGN_OR_RETURN(p.keys, oidc::KeyManager::Open(*p.oidc_store, kek, now, crypto::SecureRandom::Get(),
+                                                                  config.keys_reload_seconds));
   auto secret = [&](const char* name) {
     return p.store->GetOrCreateSecret(name, [] { return crypto::SecureRandom::Get().Bytes(32); }, now.NowSeconds());
   };

@@ -10,7 +10,7 @@ const std::vector<std::string>& NetworkConfigKeys() {
       "listen",               "public_url",            "http.io_threads",       "http.worker_threads",
       "http.access_log",      "data_dir",               "password.strict",       "password.pepper",
       "log.level",            "session.idle_minutes",   "session.absolute_hours", "session.remember_days",
-      "keys.encryption_key",
+      "keys.encryption_key",  "keys.reload_seconds",
   };
   return keys;
 }
@@ -57,6 +57,7 @@ StatusOr<NetworkConfig> LoadNetworkConfig(const std::string& path) {
   PORTICO_ASSIGN_OR_RETURN(c.session_absolute_hours, s.GetInt("session.absolute_hours", 12, 1, 24 * 30));
   PORTICO_ASSIGN_OR_RETURN(c.remember_days, s.GetInt("session.remember_days", 30, 1, 365));
   c.key_encryption_key = s.GetString("keys.encryption_key", "");
+  PORTICO_ASSIGN_OR_RETURN(c.keys_reload_seconds, s.GetInt("keys.reload_seconds", 60, 1, 3600));
   return c;
 }
 

@@ -27,6 +27,8 @@ struct NetworkConfig {
   // 32-byte key that seals signing keys at rest, base64url. Empty: a key file in data_dir
   // (key-encryption.key, created on first start); production should set it from a secret store.
   std::string key_encryption_key;
+  // How soon a server sees a key rotation made by another process (the CLI).
+  int64_t keys_reload_seconds = 60;
 
   std::string DatabasePath() const { return data_dir + "/network.db"; }
 };
