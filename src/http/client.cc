@@ -60,14 +60,17 @@ std::optional<Url> ParseUrl(const std::string& url) {
 }
 
 template <typename Stream>
-StatusOr<ClientResponse> Exchange(Stream& stream, const Url& u, const std::string& content_type,
-                                  const std::string& body, beast::tcp_stream& deadline_owner,
-                                  std::chrono::milliseconds timeout) {
-  bhttp::request<bhttp::string_body> req{bhttp::verb::post, u.target, 11};
+StatusOr<ClientResponse> Exchange(Stream& stream, const Url& u, bool post, const std::string& content_type,
+                                  const std::string& body, const HeaderList& headers,
+                                  beast::tcp_stream& deadline_owner, std::chrono::milliseconds timeout) {
+  bhttp::request<bhttp::string_body> req{post ? bhttp::verb::post : bhttp::verb::get, u.target, 11};
   req.set(bhttp::field::host, u.host);
   req.set(bhttp::field::user_agent, "portico");
-  req.set(bhttp::field::content_type, content_type);
-  req.body() = body;
+  for (const auto& [name, value] : headers) req.set(name, value);
+  if (post) {
+    req.set(bhttp::field::content_type, content_type);
+    req.body() = body;
+  }
   req.prepare_payload();
   beast::error_code ec;
   deadline_owner.expires_after(timeout);
@@ -75,7 +78,7 @@ StatusOr<ClientResponse> Exchange(Stream& stream, const Url& u, const std::strin
   if (ec) return UnavailableError("write: " + ec.message());
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(64 * 1024);
+  parser.body_limit(256 * 1024);
   bhttp::read(stream, buffer, parser, ec);
   if (ec) return UnavailableError("read: " + ec.message());
   ClientResponse out;
@@ -90,7 +93,19 @@ HttpClient::HttpClient() : impl_(std::make_unique<Impl>()) {}
 HttpClient::~HttpClient() = default;
 
 StatusOr<ClientResponse> HttpClient::Post(const std::string& url, const std::string& content_type,
-                                          const std::string& body, std::chrono::milliseconds timeout) {
+                                          const std::string& body, std::chrono::milliseconds timeout,
+                                          const HeaderList& headers) {
+  return Send(true, url, content_type, body, timeout, headers);
+}
+
+StatusOr<ClientResponse> HttpClient::Get(const std::string& url, std::chrono::milliseconds timeout,
+                                         const HeaderList& headers) {
+  return Send(false, url, "", "", timeout, headers);
+}
+
+StatusOr<ClientResponse> HttpClient::Send(bool post, const std::string& url, const std::string& content_type,
+                                          const std::string& body, std::chrono::milliseconds timeout,
+                                          const HeaderList& headers) {
   auto u = ParseUrl(url);
   if (!u) return InvalidArgumentError("not an absolute http(s) URL: " + url);
   asio::io_context io;
@@ -103,7 +118,7 @@ StatusOr<ClientResponse> HttpClient::Post(const std::string& url, const std::str
     stream.expires_after(timeout);
     stream.connect(endpoints, ec);
     if (ec) return UnavailableError("connect " + u->host + ": " + ec.message());
-    auto result = Exchange(stream, *u, content_type, body, stream, timeout);
+    auto result = Exchange(stream, *u, post, content_type, body, headers, stream, timeout);
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
     return result;
   }
@@ -118,7 +133,7 @@ StatusOr<ClientResponse> HttpClient::Post(const std::string& url, const std::str
   if (ec) return UnavailableError("connect " + u->host + ": " + ec.message());
   stream.handshake(asio::ssl::stream_base::client, ec);
   if (ec) return UnavailableError("TLS with " + u->host + ": " + ec.message());
-  auto result = Exchange(stream, *u, content_type, body, beast::get_lowest_layer(stream), timeout);
+  auto result = Exchange(stream, *u, post, content_type, body, headers, beast::get_lowest_layer(stream), timeout);
   stream.shutdown(ec);
   return result;
 }
