@@ -9,7 +9,7 @@ what=${1:-build}
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 build_packages=(g++ cmake ninja-build pkg-config libboost1.81-dev libssl-dev libsqlite3-dev libsodium-dev
-  libutf8proc-dev libtomlplusplus-dev libkainjow-mustache-dev libgtest-dev libgmock-dev libbenchmark-dev sqlite3)
+  libutf8proc-dev libtomlplusplus-dev libkainjow-mustache-dev libgtest-dev libgmock-dev libbenchmark-dev sqlite3 curl)
 test_packages=(clang libclang-rt-14-dev chromium curl)
 bench_packages=(wrk)
 
