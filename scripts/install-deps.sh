@@ -33,9 +33,11 @@ if ((${#missing[@]})); then
 fi
 
 if [[ $what == test || $what == bench ]]; then
-  if [[ ! -d $here/tests/e2e/node_modules ]]; then
-    (cd "$here/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
-  fi
+  for tier in e2e conformance; do
+    if [[ -f $here/tests/$tier/package-lock.json && ! -d $here/tests/$tier/node_modules ]]; then
+      (cd "$here/tests/$tier" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  done
 fi
 if [[ $what == bench && -f $here/bench/peer/package.json && ! -d $here/bench/peer/node_modules ]]; then
   (cd "$here/bench/peer" && npm ci --no-audit --no-fund --loglevel=error)

@@ -12,6 +12,7 @@
 #include "crypto/random.h"
 #include "http/cookie.h"
 #include "http/form.h"
+#include "http/security_headers.h"
 #include "resources_assets.h"
 #include "store/migrations.h"
 
@@ -116,7 +117,18 @@ http::Response ResourcesSite::Home(const http::Request& request, const std::stri
   } else if (!message.empty()) {
     data.set("message", message);
   }
-  return Html(RenderPage(data), message.empty() ? 200 : 400);
+  http::Response page = Html(RenderPage(data), message.empty() ? 200 : 400);
+  // The sign-out form ends at the Network (RP-initiated logout): browsers check that redirect
+  // against form-action, so the Network's origin is allowed there.
+  page.SetHeader("Content-Security-Policy", http::ContentSecurityPolicyWithFormAction(IssuerOrigin()));
+  return page;
+}
+
+std::string ResourcesSite::IssuerOrigin() const {
+  const std::string& issuer = config_.rp.issuer;
+  size_t scheme = issuer.find("://");
+  size_t end = scheme == std::string::npos ? std::string::npos : issuer.find('/', scheme + 3);
+  return issuer.substr(0, end);
 }
 
 http::Response ResourcesSite::Login(const http::Request& request) {
