@@ -62,7 +62,7 @@ std::optional<int64_t> ParseNonNegative(std::string_view s) {
 // The query string of an authorize request, rebuilt from its parameters, with `drop` removed
 // and `extra` added.
 std::string RebuildQuery(const http::FormData& params, std::initializer_list<std::string_view> drop,
-                         std::initializer_list<std::pair<std::string, std::string>> extra) {
+                         const std::vector<std::pair<std::string, std::string>>& extra) {
   std::string q;
   for (const auto& [k, v] : params.fields()) {
     bool skip = false;
@@ -201,8 +201,19 @@ http::Response Provider::ContinueAuthorize(const AuthorizeRequest& ar, const sel
     if (!interactive) return RedirectError(ar, wire::kLoginRequired, "", status);
     // Send the person to the Network's sign-in (or sign-up) page; it returns here afterwards,
     // with auth_after so that only a sign-in made from now on satisfies the request.
-    std::string back = "/authorize?" + RebuildQuery(ar.params, {"prompt", "auth_after"},
-                                                    {{"auth_after", std::to_string(now)}});
+    // The request comes back without login/create (they are being served now) and, when the
+    // existing session was not enough (prompt=login, max_age), with auth_after so that only a
+    // sign-in made from now on satisfies it.
+    std::string remaining;
+    for (std::string_view p : {"consent", "select_account"}) {
+      if (!HasPrompt(ar.prompt, p)) continue;
+      if (!remaining.empty()) remaining += ' ';
+      remaining += p;
+    }
+    std::vector<std::pair<std::string, std::string>> extra;
+    if (!remaining.empty()) extra.emplace_back("prompt", remaining);
+    if (ctx.signed_in()) extra.emplace_back("auth_after", std::to_string(now));
+    std::string back = "/authorize?" + RebuildQuery(ar.params, {"prompt", "auth_after"}, extra);
     bool create = HasPrompt(ar.prompt, "create");
     std::string target = create ? "/signup?return_to=" : "/signin?reauth=1&return_to=";
     target += http::PercentEncode(back);
