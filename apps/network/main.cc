@@ -125,6 +125,7 @@ int Serve(const network::NetworkConfig& config) {
   auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   portico::log::Info("ready", {{"url", (*app)->public_url()}, {"port", static_cast<int>(*port)},
                                {"startup_ms", static_cast<long long>(millis)}});
+  (*app)->StartMaintenance();
   std::printf("Portico Network ready at %s/\n", (*app)->public_url().c_str());
   std::fflush(stdout);
   server.Run();

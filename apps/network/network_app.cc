@@ -4,7 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 #include <filesystem>
 
@@ -42,6 +45,11 @@ struct NetworkApp::Parts {
   std::unique_ptr<oidc::Provider> provider;
   std::unique_ptr<oidc::SiteDirectory> sites;
   http::Router router;
+  Clock* clock = nullptr;
+  std::thread maintenance;
+  std::mutex maintenance_mutex;
+  std::condition_variable maintenance_wake;
+  bool stopping = false;
 };
 
 std::vector<std::pair<std::string_view, std::string_view>> NetworkMigrationFiles() {
@@ -53,7 +61,36 @@ std::vector<std::pair<std::string_view, std::string_view>> NetworkMigrationFiles
 }
 
 NetworkApp::NetworkApp() : parts_(std::make_unique<Parts>()) {}
-NetworkApp::~NetworkApp() = default;
+NetworkApp::~NetworkApp() {
+  {
+    std::lock_guard lock(parts_->maintenance_mutex);
+    parts_->stopping = true;
+  }
+  parts_->maintenance_wake.notify_all();
+  if (parts_->maintenance.joinable()) parts_->maintenance.join();
+}
+
+StatusOr<int> NetworkApp::PurgeExpired() {
+  int64_t now = parts_->clock->NowSeconds();
+  PORTICO_ASSIGN_OR_RETURN(int identity_rows, parts_->store->PurgeExpired(now));
+  PORTICO_ASSIGN_OR_RETURN(int oidc_rows, parts_->oidc_store->PurgeExpired(now));
+  return identity_rows + oidc_rows;
+}
+
+void NetworkApp::StartMaintenance(int interval_seconds) {
+  Parts* p = parts_.get();
+  p->maintenance = std::thread([this, p, interval_seconds] {
+    std::unique_lock lock(p->maintenance_mutex);
+    while (!p->stopping) {
+      lock.unlock();
+      auto purged = PurgeExpired();
+      if (purged.ok()) log::Info("maintenance_purged", {{"rows", *purged}});
+      else log::Warn("maintenance_failed", {{"status", purged.status().ToString()}});
+      lock.lock();
+      p->maintenance_wake.wait_for(lock, std::chrono::seconds(interval_seconds), [p] { return p->stopping; });
+    }
+  });
+}
 
 const http::Router& NetworkApp::router() const { return parts_->router; }
 identity::IdentityStore& NetworkApp::store() { return *parts_->store; }
@@ -137,6 +174,7 @@ StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& co
   Clock& now = clock != nullptr ? *clock : SystemClock::Get();
   std::unique_ptr<NetworkApp> app(new NetworkApp());
   Parts& p = *app->parts_;
+  p.clock = &now;
   p.config = config;
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);

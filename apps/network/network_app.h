@@ -35,6 +35,12 @@ class NetworkApp {
   oidc::KeyManager& keys();
   oidc::Provider& provider();
 
+  // Starts a background thread that purges expired sessions, codes and tokens every
+  // `interval_seconds`; stopped by the destructor.
+  void StartMaintenance(int interval_seconds = 600);
+  // One purge pass (the thread's work). Returns rows deleted.
+  StatusOr<int> PurgeExpired();
+
   // Fixes the public URL once the listening port is known (before serving starts).
   void SetPublicUrl(const std::string& url);
   const std::string& public_url() const;

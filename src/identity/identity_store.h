@@ -114,6 +114,11 @@ class IdentityStore {
   virtual Status ChangePassword(const std::string& account_id, const std::string& password_hash, int64_t now,
                                 const Session& replacement) = 0;
 
+  // ---- maintenance ----
+  // Deletes sessions past their idle or absolute timeout, and throttle records of subjects that
+  // have been quiet for a day (locks at the failure limit are kept). Returns rows deleted.
+  virtual StatusOr<int> PurgeExpired(int64_t now) = 0;
+
   // ---- server secrets ----
   // The secret named `name`, created with `generate()` on first use. Every node gets the same.
   virtual StatusOr<std::string> GetOrCreateSecret(const std::string& name,

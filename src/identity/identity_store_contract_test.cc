@@ -574,6 +574,33 @@ TEST_P(IdentityStoreContractTest, DeleteSessionByPublicIdOnlyForTheOwner) {
   EXPECT_FALSE(*again);
 }
 
+TEST_P(IdentityStoreContractTest, PurgeExpiredDropsDeadSessionsAndQuietThrottlesButKeepsLocks) {
+  Create("acc_one", "ada@example.com");
+  Session live = MakeSession('a', "acc_one");
+  Session idle = MakeSession('b', "acc_one", kNow - 4000);       // idle past its 30 minutes
+  Session old = MakeSession('c', "acc_one", kNow - 50000);       // past its absolute 12 hours
+  old.last_seen_at = kNow - 10;
+  Insert(live);
+  Insert(idle);
+  Insert(old);
+  ThrottlePolicy policy;
+  policy.max_consecutive_failures = 100;
+  policy.max_delay_seconds = 60;
+  (void)Attempt("address:quiet@example.com", kNow - 2 * 86400, policy);
+  // 100 failures three days ago, each after the previous delay: locked, and quiet since.
+  for (int i = 0; i < 100; ++i) (void)Attempt("account:locked", kNow - 3 * 86400 + i * 61, policy);
+  ASSERT_EQ(Attempt("account:locked", kNow - 2 * 86400, policy).verdict, AttemptVerdict::kLocked);
+  auto purged = store_->PurgeExpired(kNow);
+  ASSERT_TRUE(purged.ok()) << purged.status().ToString();
+  EXPECT_EQ(*purged, 3);  // two sessions, one quiet throttle
+  EXPECT_TRUE(SessionExists(live));
+  EXPECT_FALSE(SessionExists(idle));
+  EXPECT_FALSE(SessionExists(old));
+  // The lock at the failure limit survives: a purge is no way around it.
+  EXPECT_EQ(Attempt("account:locked", kNow + 10 * 86400, policy).verdict, AttemptVerdict::kLocked);
+  EXPECT_EQ(Attempt("address:quiet@example.com", kNow, policy).failures, 1);
+}
+
 TEST_P(IdentityStoreContractTest, DeleteSessionsOfAccountEndsOnlyThatAccountsSessions) {
   Create("acc_one", "ada@example.com");
   Create("acc_two", "bob@example.com");

@@ -287,6 +287,25 @@ Status SqliteIdentityStore::ChangePassword(const std::string& account_id, const 
   });
 }
 
+StatusOr<int> SqliteIdentityStore::PurgeExpired(int64_t now) {
+  int deleted = 0;
+  PORTICO_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
+    deleted = 0;
+    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
+        "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at + idle_timeout <= ?1"));
+    s.Bind(1, now);
+    PORTICO_RETURN_IF_ERROR(s.Run());
+    deleted += c.Changes();
+    PORTICO_ASSIGN_OR_RETURN(auto t, c.Prepare(
+        "DELETE FROM signin_throttles WHERE updated_at < ? AND next_attempt_at <= ? AND failures < ?"));
+    t.Bind(1, now - 86400).Bind(2, now).Bind(3, int64_t{ThrottlePolicy{}.max_consecutive_failures});
+    PORTICO_RETURN_IF_ERROR(t.Run());
+    deleted += c.Changes();
+    return OkStatus();
+  }));
+  return deleted;
+}
+
 StatusOr<std::string> SqliteIdentityStore::GetOrCreateSecret(const std::string& name,
                                                              const std::function<std::string()>& generate,
                                                              int64_t now) {

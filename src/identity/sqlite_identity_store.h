@@ -33,6 +33,8 @@ class SqliteIdentityStore final : public IdentityStore {
   Status ChangePassword(const std::string& account_id, const std::string& password_hash, int64_t now,
                         const Session& replacement) override;
 
+  StatusOr<int> PurgeExpired(int64_t now) override;
+
   StatusOr<std::string> GetOrCreateSecret(const std::string& name, const std::function<std::string()>& generate,
                                           int64_t now) override;
 

@@ -80,6 +80,12 @@ class OidcStore {
   // The sites an account has signed in to (by grants or consents), most recent first.
   virtual StatusOr<std::vector<AccountSite>> ListAccountSites(const std::string& account_id) = 0;
 
+  // ---- maintenance ----
+  // Deletes codes a day after they expired (replays within that day still revoke their grant),
+  // expired refresh tokens, revocation records of expired access tokens, grants 30 days old
+  // without a live refresh token, and site records of ended sessions. Returns rows deleted.
+  virtual StatusOr<int> PurgeExpired(int64_t now) = 0;
+
   // ---- access tokens ----
   virtual Status RevokeAccessToken(const std::string& jti, int64_t expires_at) = 0;
   virtual StatusOr<bool> IsAccessTokenRevoked(const std::string& jti) = 0;

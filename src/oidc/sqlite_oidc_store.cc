@@ -440,6 +440,30 @@ StatusOr<std::vector<AccountSite>> SqliteOidcStore::ListAccountSites(const std::
   return out;
 }
 
+StatusOr<int> SqliteOidcStore::PurgeExpired(int64_t now) {
+  int deleted = 0;
+  PORTICO_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
+    deleted = 0;
+    const std::pair<const char*, int64_t> statements[] = {
+        {"DELETE FROM authorization_codes WHERE expires_at < ?", now - 86400},
+        {"DELETE FROM refresh_tokens WHERE expires_at < ?", now},
+        {"DELETE FROM revoked_access_tokens WHERE expires_at < ?", now},
+        // A grant without refresh tokens is kept 30 days, for "sites you have signed in to".
+        {"DELETE FROM grants WHERE created_at < ? AND NOT EXISTS "
+         "(SELECT 1 FROM refresh_tokens r WHERE r.grant_id = grants.id AND r.used_at IS NULL)", now - 30 * 86400},
+        {"DELETE FROM session_sites WHERE first_at < ? AND sid NOT IN (SELECT public_id FROM sessions)", now - 3600},
+    };
+    for (const auto& [sql, bound] : statements) {
+      PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(sql));
+      s.Bind(1, bound);
+      PORTICO_RETURN_IF_ERROR(s.Run());
+      deleted += c.Changes();
+    }
+    return OkStatus();
+  }));
+  return deleted;
+}
+
 Status SqliteOidcStore::RevokeAccessToken(const std::string& jti, int64_t expires_at) {
   return db_.Write([&](Connection& c) {
     PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(

@@ -38,6 +38,8 @@ class SqliteOidcStore final : public OidcStore {
   StatusOr<std::vector<std::string>> ListSessionSites(const std::string& sid) override;
   StatusOr<std::vector<AccountSite>> ListAccountSites(const std::string& account_id) override;
 
+  StatusOr<int> PurgeExpired(int64_t now) override;
+
   Status RevokeAccessToken(const std::string& jti, int64_t expires_at) override;
   StatusOr<bool> IsAccessTokenRevoked(const std::string& jti) override;
 

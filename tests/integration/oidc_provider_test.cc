@@ -592,6 +592,21 @@ TEST_F(OidcProviderTest, AccountInformationListsSitesAndRevokesTheirAccess) {
   EXPECT_THAT(b.Get("/account").body, HasSubstr("You have not used your account on other sites yet."));
 }
 
+TEST_F(OidcProviderTest, MaintenancePurgesWhatHasExpiredAndNothingLive) {
+  Browser b = SignedInBrowser("purge@example.com");
+  json::object tokens = ParseObject(Exchange(Code(b)).body);
+  auto fresh = server_.app().PurgeExpired();
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(*fresh, 0);
+  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", Str(tokens, "refresh_token")}}, Basic()).status, 200);
+  // 31 days on: the refresh token, the code and the network session have all expired.
+  server_.clock().Advance(31 * 86400);
+  auto later = server_.app().PurgeExpired();
+  ASSERT_TRUE(later.ok());
+  EXPECT_GE(*later, 3);
+  EXPECT_EQ(b.Get("/account").status, 303);
+}
+
 TEST_F(OidcProviderTest, TheHomePageListsTheSiteDirectory) {
   oidc::ClientSpec spec;
   spec.name = "Partner Resources";
