@@ -115,8 +115,9 @@ class IdentityStore {
                                 const Session& replacement) = 0;
 
   // ---- maintenance ----
-  // Deletes sessions past their idle or absolute timeout, and throttle records of subjects that
-  // have been quiet for a day (locks at the failure limit are kept). Returns rows deleted.
+  // Deletes sessions past their idle or absolute timeout, and throttle records of unknown
+  // addresses quiet for a day. An account's count is never dropped (a pause must not reset the
+  // consecutive-failure limit): only a successful sign-in or the operator clears it.
   virtual StatusOr<int> PurgeExpired(int64_t now) = 0;
 
   // ---- server secrets ----

@@ -587,6 +587,7 @@ TEST_P(IdentityStoreContractTest, PurgeExpiredDropsDeadSessionsAndQuietThrottles
   policy.max_consecutive_failures = 100;
   policy.max_delay_seconds = 60;
   (void)Attempt("address:quiet@example.com", kNow - 2 * 86400, policy);
+  (void)Attempt("account:slow", kNow - 2 * 86400, policy);
   // 100 failures three days ago, each after the previous delay: locked, and quiet since.
   for (int i = 0; i < 100; ++i) (void)Attempt("account:locked", kNow - 3 * 86400 + i * 61, policy);
   ASSERT_EQ(Attempt("account:locked", kNow - 2 * 86400, policy).verdict, AttemptVerdict::kLocked);
@@ -599,6 +600,8 @@ TEST_P(IdentityStoreContractTest, PurgeExpiredDropsDeadSessionsAndQuietThrottles
   // The lock at the failure limit survives: a purge is no way around it.
   EXPECT_EQ(Attempt("account:locked", kNow + 10 * 86400, policy).verdict, AttemptVerdict::kLocked);
   EXPECT_EQ(Attempt("address:quiet@example.com", kNow, policy).failures, 1);
+  // An account's count survives a pause: waiting a day does not reset the limit.
+  EXPECT_EQ(Attempt("account:slow", kNow, policy).failures, 2);
 }
 
 TEST_P(IdentityStoreContractTest, DeleteSessionsOfAccountEndsOnlyThatAccountsSessions) {

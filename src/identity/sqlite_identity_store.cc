@@ -297,7 +297,8 @@ StatusOr<int> SqliteIdentityStore::PurgeExpired(int64_t now) {
     PORTICO_RETURN_IF_ERROR(s.Run());
     deleted += c.Changes();
     PORTICO_ASSIGN_OR_RETURN(auto t, c.Prepare(
-        "DELETE FROM signin_throttles WHERE updated_at < ? AND next_attempt_at <= ? AND failures < ?"));
+        "DELETE FROM signin_throttles WHERE subject LIKE 'address:%' AND updated_at < ? AND next_attempt_at <= ? "
+        "AND failures < ?"));
     t.Bind(1, now - 86400).Bind(2, now).Bind(3, int64_t{ThrottlePolicy{}.max_consecutive_failures});
     PORTICO_RETURN_IF_ERROR(t.Run());
     deleted += c.Changes();

@@ -74,6 +74,9 @@ class OidcStore {
   virtual StatusOr<Grant> FindGrantByRefreshToken(const std::string& token_hash, int64_t now) = 0;
   virtual Status RevokeGrant(const std::string& grant_id, int64_t now) = 0;
 
+  // Records a client assertion's jti. True the first time, false when it was used before.
+  virtual StatusOr<bool> ConsumeAssertion(const std::string& client_id, const std::string& jti, int64_t expires_at) = 0;
+
   // ---- sessions and sites ----
   // The sites the network session `sid` signed in to.
   virtual StatusOr<std::vector<std::string>> ListSessionSites(const std::string& sid) = 0;

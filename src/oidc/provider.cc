@@ -32,7 +32,8 @@ void Provider::RegisterRoutes(http::Router& router) {
     return [this, fn](const http::Request& r) { return (this->*fn)(r); };
   };
   router.Get("/.well-known/openid-configuration", bind(&Provider::Discovery), http::Execution::kInline);
-  router.Get("/jwks", bind(&Provider::Jwks), http::Execution::kInline);
+  // On a worker: a key reload (once per keys.reload_seconds) reads the database.
+  router.Get("/jwks", bind(&Provider::Jwks));
   router.Get("/authorize", bind(&Provider::Authorize));
   router.Post("/authorize", bind(&Provider::Authorize));
   router.Post("/authorize/consent", bind(&Provider::Consent));

@@ -85,6 +85,9 @@ class Provider {
   std::optional<http::Response> ParseAuthorizeRequest(const std::optional<http::FormData>& params,
                                                       const selfservice::PageContext& ctx, int status,
                                                       AuthorizeRequest& ar);
+  // auth_after values carry a MAC so that only the provider can set them.
+  std::string SignAuthAfter(const std::string& client_id, int64_t time) const;
+  std::optional<int64_t> VerifyAuthAfter(const std::string& client_id, std::string_view signed_value) const;
   // The origin a sign-in page's return_to (an /authorize request) finally redirects to.
   std::string ReturnOriginFor(std::string_view return_to);
   http::Response ContinueAuthorize(const AuthorizeRequest& ar, const selfservice::PageContext& ctx, bool after_consent);

@@ -404,6 +404,20 @@ Status SqliteOidcStore::RevokeGrant(const std::string& grant_id, int64_t now) {
   return db_.Write([&](Connection& c) { return RevokeGrantIn(c, grant_id, now); });
 }
 
+StatusOr<bool> SqliteOidcStore::ConsumeAssertion(const std::string& client_id, const std::string& jti,
+                                                 int64_t expires_at) {
+  bool first = false;
+  PORTICO_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
+    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
+        "INSERT INTO client_assertions (client_id, jti, expires_at) VALUES (?,?,?) ON CONFLICT DO NOTHING"));
+    s.Bind(1, client_id).Bind(2, jti).Bind(3, expires_at);
+    PORTICO_RETURN_IF_ERROR(s.Run());
+    first = c.Changes() == 1;
+    return OkStatus();
+  }));
+  return first;
+}
+
 StatusOr<std::vector<std::string>> SqliteOidcStore::ListSessionSites(const std::string& sid) {
   std::vector<std::string> out;
   PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
@@ -448,6 +462,7 @@ StatusOr<int> SqliteOidcStore::PurgeExpired(int64_t now) {
         {"DELETE FROM authorization_codes WHERE expires_at < ?", now - 86400},
         {"DELETE FROM refresh_tokens WHERE expires_at < ?", now},
         {"DELETE FROM revoked_access_tokens WHERE expires_at < ?", now},
+        {"DELETE FROM client_assertions WHERE expires_at < ?", now},
         // A grant without refresh tokens is kept 30 days, for "sites you have signed in to".
         {"DELETE FROM grants WHERE created_at < ? AND NOT EXISTS "
          "(SELECT 1 FROM refresh_tokens r WHERE r.grant_id = grants.id AND r.used_at IS NULL)", now - 30 * 86400},

@@ -35,6 +35,7 @@ class SqliteOidcStore final : public OidcStore {
   StatusOr<Grant> FindGrantByRefreshToken(const std::string& token_hash, int64_t now) override;
   Status RevokeGrant(const std::string& grant_id, int64_t now) override;
 
+  StatusOr<bool> ConsumeAssertion(const std::string& client_id, const std::string& jti, int64_t expires_at) override;
   StatusOr<std::vector<std::string>> ListSessionSites(const std::string& sid) override;
   StatusOr<std::vector<AccountSite>> ListAccountSites(const std::string& account_id) override;
 

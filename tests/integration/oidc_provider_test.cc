@@ -270,6 +270,83 @@ TEST_F(OidcProviderTest, PromptLoginAsksForThePasswordAgain) {
               HasSubstr("form-action 'self' https://members.example"));
 }
 
+TEST_F(OidcProviderTest, ASiteCannotForgeTheInternalFreshSignInMarker) {
+  Browser b = SignedInBrowser("forge@example.com");
+  for (const char* forged : {"&auth_after=1", "&auth_after=1~AAAAAAAAAAAAAAAAAAAAAA"}) {
+    HttpResult r = b.Get(AuthorizeQuery(std::string("&prompt=login") + forged));
+    ASSERT_EQ(r.status, 302);
+    EXPECT_EQ(r.Header("location")->rfind("/signin?reauth=1", 0), 0u) << forged;
+  }
+}
+
+TEST_F(OidcProviderTest, AnIdTokenHintForSomeoneElseIsNotAnsweredWithThisPersonsCode) {
+  Browser grace = SignedInBrowser("grace.hint@example.com");
+  std::string grace_id_token = Str(ParseObject(Exchange(Code(grace)).body), "id_token");
+  Browser ada = SignedInBrowser("ada.hint@example.com");
+  HttpResult r = ada.Get(AuthorizeQuery("&prompt=none&id_token_hint=" + grace_id_token));
+  ASSERT_EQ(r.status, 302);
+  EXPECT_EQ(QueryParam(*r.Header("location"), "error"), "login_required");
+  // Her own hint is fine.
+  std::string ada_id_token = Str(ParseObject(Exchange(Code(ada)).body), "id_token");
+  HttpResult own = ada.Get(AuthorizeQuery("&prompt=none&id_token_hint=" + ada_id_token));
+  EXPECT_FALSE(QueryParam(own.Header("location").value_or(""), "code").empty());
+  // A token that is not an ID token issued to this site is refused.
+  std::string access = Str(ParseObject(Exchange(Code(ada)).body), "access_token");
+  HttpResult wrong = ada.Get(AuthorizeQuery("&id_token_hint=" + access));
+  EXPECT_EQ(QueryParam(wrong.Header("location").value_or(""), "error"), "invalid_request");
+}
+
+TEST_F(OidcProviderTest, ALoopbackRedirectUriMayUseAnyPortButNothingElseMayDiffer) {
+  Browser b = SignedInBrowser("loopback@example.com");
+  auto authorize = [&](const std::string& uri) {
+    return b.Get("/authorize?response_type=code&scope=openid&client_id=" + client_id_ + "&redirect_uri=" +
+                 http::PercentEncode(uri) + "&code_challenge=" + kChallenge + "&code_challenge_method=S256");
+  };
+  HttpResult other_port = authorize("http://127.0.0.1:54321/cb");  // registered: http://127.0.0.1:9000/cb
+  ASSERT_EQ(other_port.status, 302);
+  EXPECT_EQ(other_port.Header("location")->rfind("http://127.0.0.1:54321/cb?code=", 0), 0u);
+  EXPECT_EQ(authorize("http://127.0.0.1:54321/cb2").status, 400);
+  EXPECT_EQ(authorize("http://127.0.0.2:9000/cb").status, 400);
+  EXPECT_EQ(authorize("http://localhost:9000/cb").status, 400);
+  // Names that only look like loopback are not loopback at registration.
+  EXPECT_FALSE(oidc::ClientRegistry::ValidateRedirectUri("http://127.example.com/cb").ok());
+  EXPECT_FALSE(oidc::ClientRegistry::ValidateRedirectUri("http://127.0.0.1.evil.example/cb").ok());
+  EXPECT_TRUE(oidc::ClientRegistry::ValidateRedirectUri("http://127.0.0.1:8000/cb").ok());
+}
+
+TEST_F(OidcProviderTest, APrivateKeyJwtAssertionWorksOnce) {
+  auto site_key = jose::SigningKey::Generate(jose::Algorithm::kES256);
+  ASSERT_TRUE(site_key.ok());
+  json::object jwks;
+  jwks["keys"] = json::array{site_key->public_key().ToJwk()};
+  oidc::ClientSpec spec;
+  spec.name = "Back office";
+  spec.redirect_uris = {"https://backoffice.example/cb"};
+  spec.auth_method = "private_key_jwt";
+  spec.jwks = json::serialize(jwks);
+  auto site = server_.app().clients().Register(spec);
+  ASSERT_TRUE(site.ok()) << site.status().ToString();
+  json::object claims;
+  claims["iss"] = site->client.id;
+  claims["sub"] = site->client.id;
+  claims["aud"] = server_.origin() + "/token";
+  claims["jti"] = "assertion-1";
+  claims["iat"] = server_.clock().NowSeconds();
+  claims["exp"] = server_.clock().NowSeconds() + 60;
+  std::string assertion = *jose::SignCompact(*site_key, claims, "JWT");
+  std::vector<std::pair<std::string, std::string>> form = {
+      {"grant_type", "client_credentials"}, {"client_id", site->client.id},
+      {"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
+      {"client_assertion", assertion}};
+  EXPECT_EQ(Token(form, "").status, 200);
+  EXPECT_EQ(Token(form, "").status, 401);  // replayed
+  // Signed by another key: refused.
+  auto other = jose::SigningKey::Generate(jose::Algorithm::kES256);
+  claims["jti"] = "assertion-2";
+  form.back().second = *jose::SignCompact(*other, claims, "JWT");
+  EXPECT_EQ(Token(form, "").status, 401);
+}
+
 TEST_F(OidcProviderTest, PkceIsRequiredWhenChallengedAndNeverDowngraded) {
   Browser b = SignedInBrowser("pkce@example.com");
   EXPECT_EQ(Exchange(Code(b), "").status, 400);  // challenge sent, verifier missing

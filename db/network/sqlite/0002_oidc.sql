@@ -91,6 +91,14 @@ CREATE TABLE session_sites (
   PRIMARY KEY (sid, client_id)
 ) STRICT;
 
+-- private_key_jwt assertions already used (RFC 7523 §3 item 7): each jti once per site.
+CREATE TABLE client_assertions (
+  client_id   TEXT NOT NULL,
+  jti         TEXT NOT NULL,
+  expires_at  INTEGER NOT NULL,
+  PRIMARY KEY (client_id, jti)
+) STRICT;
+
 -- Access tokens revoked before their expiry (RFC 7009), by jti.
 CREATE TABLE revoked_access_tokens (
   jti         TEXT PRIMARY KEY,

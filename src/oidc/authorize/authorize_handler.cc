@@ -10,6 +10,7 @@
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "http/form.h"
+#include "jose/jws.h"
 #include "oidc/claims.h"
 #include "oidc/protocol.h"
 #include "oidc/provider.h"
@@ -26,7 +27,11 @@ struct Provider::AuthorizeRequest {
   std::string code_challenge;
   std::string prompt;
   std::optional<int64_t> max_age;
-  std::optional<int64_t> auth_after;  // internal: the sign-in must be at least this recent
+  // Internal, set by the provider itself when it sends the person to sign in: the sign-in must
+  // be at least this recent. Carried as "<time>~<MAC>", so a site cannot forge it.
+  std::optional<int64_t> auth_after;
+  std::string id_token_hint_subject;  // the `sub` of a valid id_token_hint, or ""
+  bool has_id_token_hint = false;
   std::string login_hint;
   bool response_mode_query = true;
   http::FormData params;  // as received, to rebuild the request after sign-in or consent
@@ -82,6 +87,20 @@ bool HasPrompt(std::string_view prompt, std::string_view value) { return HasScop
 
 }  // namespace
 
+std::string Provider::SignAuthAfter(const std::string& client_id, int64_t time) const {
+  std::string value = std::to_string(time);
+  return value + "~" +
+         crypto::Base64UrlEncode(crypto::HmacSha256(pairwise_key_, "auth_after|" + client_id + "|" + value).substr(0, 16));
+}
+
+std::optional<int64_t> Provider::VerifyAuthAfter(const std::string& client_id, std::string_view signed_value) const {
+  size_t tilde = signed_value.find('~');
+  if (tilde == std::string_view::npos) return std::nullopt;
+  auto time = ParseNonNegative(signed_value.substr(0, tilde));
+  if (!time || !crypto::ConstantTimeEquals(SignAuthAfter(client_id, *time), signed_value)) return std::nullopt;
+  return time;
+}
+
 http::Response Provider::RedirectError(const AuthorizeRequest& ar, std::string_view error,
                                        std::string_view description, int status) {
   std::string location = AppendQuery(ar.redirect_uri, "error", std::string(error));
@@ -116,7 +135,7 @@ std::optional<http::Response> Provider::ParseAuthorizeRequest(const std::optiona
   ar.redirect_uri = std::string(params->GetOr("redirect_uri"));
   // SECURITY.md: exact string comparison, no patterns, and never a redirect before this check.
   bool registered = false;
-  for (const auto& uri : ar.client.redirect_uris) registered = registered || uri == ar.redirect_uri;
+  for (const auto& uri : ar.client.redirect_uris) registered = registered || RedirectUriMatches(uri, ar.redirect_uri);
   if (ar.redirect_uri.empty() || !registered) {
     log::Info("authorize_bad_redirect_uri", {{"client", ar.client.id}});
     return page_error("The site asked to send you to an address it has not registered, so the request was stopped.");
@@ -166,7 +185,33 @@ std::optional<http::Response> Provider::ParseAuthorizeRequest(const std::optiona
     ar.max_age = ParseNonNegative(*max_age);
     if (!ar.max_age) return RedirectError(ar, wire::kInvalidRequest, "max_age must be a non-negative integer", status);
   }
-  if (auto after = params->Get("auth_after")) ar.auth_after = ParseNonNegative(*after);
+  if (auto after = params->Get("auth_after")) ar.auth_after = VerifyAuthAfter(ar.client.id, *after);
+  if (auto hint = params->Get("id_token_hint")) {
+    // OIDC Core §3.1.2.1: an ID token this provider issued to this site, naming who the site
+    // expects to be signed in. An expired one is still a valid hint.
+    auto jws = jose::DecodeCompact(*hint);
+    bool verified = false;
+    if (jws.ok()) {
+      auto snapshot = keys_.Current();
+      auto kid = jws->header.find("kid");
+      for (const auto& key : snapshot->published) {
+        if (kid != jws->header.end() && kid->value().is_string() && key.kid() == kid->value().as_string()) {
+          verified = jose::VerifyDecoded(*jws, key);
+        }
+      }
+    }
+    auto claim = [&](const char* name) -> std::string {
+      auto it = jws->payload.find(name);
+      return it != jws->payload.end() && it->value().is_string() ? std::string(it->value().as_string()) : "";
+    };
+    auto typ = verified ? jws->header.find("typ") : jws->header.end();
+    if (!verified || typ == jws->header.end() || !typ->value().is_string() || typ->value().as_string() != "JWT" ||
+        claim("iss") != options_.issuer || claim("aud") != ar.client.id) {
+      return RedirectError(ar, wire::kInvalidRequest, "id_token_hint is not an ID token issued to this site", status);
+    }
+    ar.has_id_token_hint = true;
+    ar.id_token_hint_subject = claim("sub");
+  }
   ar.login_hint = std::string(params->GetOr("login_hint"));
   return std::nullopt;
 }
@@ -194,9 +239,19 @@ http::Response Provider::ContinueAuthorize(const AuthorizeRequest& ar, const sel
   bool interactive = ar.prompt != "none";
   // Does the browser's session satisfy the request?
   bool fresh_enough = ctx.signed_in();
-  if (fresh_enough && ar.max_age && now - ctx.active->session.authenticated_at > *ar.max_age) fresh_enough = false;
-  if (fresh_enough && ar.auth_after && ctx.active->session.authenticated_at < *ar.auth_after) fresh_enough = false;
-  bool force_login = HasPrompt(ar.prompt, "login") && !ar.auth_after;
+  if (fresh_enough && ar.auth_after) {
+    // Back from a sign-in this provider asked for: that sign-in is what counts.
+    fresh_enough = ctx.active->session.authenticated_at >= *ar.auth_after;
+  } else if (fresh_enough && ar.max_age && now - ctx.active->session.authenticated_at > *ar.max_age) {
+    fresh_enough = false;
+  }
+  // The site expects someone else to be signed in: never hand it this person's code silently.
+  if (fresh_enough && ar.has_id_token_hint &&
+      SubjectFor(ar.client, ctx.active->account.id, pairwise_key_) != ar.id_token_hint_subject) {
+    fresh_enough = false;
+  }
+  // prompt=login is dropped from the request it sends back, so a returning request has none.
+  bool force_login = HasPrompt(ar.prompt, "login");
   if (!fresh_enough || force_login) {
     if (!interactive) return RedirectError(ar, wire::kLoginRequired, "", status);
     // Send the person to the Network's sign-in (or sign-up) page; it returns here afterwards,
@@ -212,7 +267,7 @@ http::Response Provider::ContinueAuthorize(const AuthorizeRequest& ar, const sel
     }
     std::vector<std::pair<std::string, std::string>> extra;
     if (!remaining.empty()) extra.emplace_back("prompt", remaining);
-    if (ctx.signed_in()) extra.emplace_back("auth_after", std::to_string(now));
+    if (ctx.signed_in() || ar.max_age) extra.emplace_back("auth_after", SignAuthAfter(ar.client.id, now));
     std::string back = "/authorize?" + RebuildQuery(ar.params, {"prompt", "auth_after"}, extra);
     bool create = HasPrompt(ar.prompt, "create");
     std::string target = create ? "/signup?return_to=" : "/signin?reauth=1&return_to=";
@@ -300,7 +355,7 @@ std::string Provider::ReturnOriginFor(std::string_view return_to) {
   if (!client.ok()) return "";
   std::string_view redirect_uri = params->GetOr("redirect_uri");
   for (const auto& uri : client->redirect_uris) {
-    if (uri == redirect_uri) return OriginOf(uri);
+    if (RedirectUriMatches(uri, redirect_uri)) return OriginOf(redirect_uri);
   }
   return "";
 }

@@ -49,7 +49,43 @@ StatusOr<Client> Unauthenticated(std::string_view why, const std::string& client
 }  // namespace
 
 bool IsLoopbackHost(std::string_view host) {
-  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
+  if (host == "localhost" || host == "[::1]") return true;
+  // A dotted-quad 127.a.b.c, nothing else ("127.example.com" is a name, not loopback).
+  if (host.rfind("127.", 0) != 0) return false;
+  int dots = 0;
+  int digits = 0;
+  for (char c : host) {
+    if (c == '.') {
+      if (digits == 0) return false;
+      ++dots;
+      digits = 0;
+    } else if (c >= '0' && c <= '9' && digits < 3) {
+      ++digits;
+    } else {
+      return false;
+    }
+  }
+  return dots == 3 && digits > 0;
+}
+
+bool RedirectUriMatches(std::string_view registered, std::string_view presented) {
+  if (registered == presented) return true;
+  auto a = SplitUri(registered);
+  auto b = SplitUri(presented);
+  if (!a || !b || a->scheme != "http" || b->scheme != "http" || !IsLoopbackHost(a->host) || a->host != b->host) {
+    return false;
+  }
+  // Same URI once the port is removed from both.
+  auto without_port = [](std::string_view uri, const std::string& host) {
+    std::string out(uri);
+    size_t at = out.find("://") + 3 + host.size();
+    if (at < out.size() && out[at] == ':') {
+      size_t end = out.find_first_of("/?#", at);
+      out.erase(at, end == std::string::npos ? std::string::npos : end - at);
+    }
+    return out;
+  };
+  return without_port(registered, a->host) == without_port(presented, b->host);
 }
 
 ClientRegistry::ClientRegistry(OidcStore& store, std::string server_key, Clock& clock, crypto::Random& random,
@@ -237,6 +273,15 @@ StatusOr<Client> ClientRegistry::AuthenticateAssertion(const Client& c, const ht
       exp->value().as_int64() > now + 600) {
     return Unauthenticated("assertion expiry", c.id);
   }
+  if (auto iat = p.find("iat"); iat != p.end() && (!iat->value().is_int64() || iat->value().as_int64() > now + 60)) {
+    return Unauthenticated("assertion issued in the future", c.id);
+  }
+  // RFC 7523 §3 (7), SECURITY.md promise 2: an assertion is good once.
+  std::string_view jti = str("jti");
+  if (jti.empty() || jti.size() > 200) return Unauthenticated("assertion without jti", c.id);
+  auto first = store_.ConsumeAssertion(c.id, std::string(jti), exp->value().as_int64());
+  if (!first.ok()) return first.status();
+  if (!*first) return Unauthenticated("assertion replayed", c.id);
   return c;
 }
 

@@ -80,7 +80,13 @@ class ClientRegistry {
   std::string token_endpoint_;
 };
 
-// True when `host` is a loopback name or address (localhost, 127.0.0.0/8, [::1]).
+// True when `host` is exactly a loopback name or address: localhost, a dotted-quad in
+// 127.0.0.0/8, or [::1].
 bool IsLoopbackHost(std::string_view host);
+
+// Whether a redirect URI sent in a request matches a registered one: exact string comparison
+// (RFC 9700 §4.1.3), except that for http on a loopback host the port may differ (RFC 8252
+// §7.3: native apps listen on whatever port is free).
+bool RedirectUriMatches(std::string_view registered, std::string_view presented);
 
 }  // namespace portico::oidc

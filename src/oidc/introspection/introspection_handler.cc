@@ -33,6 +33,14 @@ http::Response Provider::Introspect(const http::Request& request) {
       return JsonError({wire::kTemporarilyUnavailable, "please retry", "", 503});
     }
     if (!claims.ok() || claims->client_id != client->id) return JsonResponse(inactive);
+    // A token of a locked account is no longer active (userinfo refuses it too).
+    if (!claims->account_id.empty()) {
+      auto account = identities_.FindAccountById(claims->account_id);
+      if (!account.ok() && account.status().code() != StatusCode::kNotFound) {
+        return JsonError({wire::kTemporarilyUnavailable, "please retry", "", 503});
+      }
+      if (!account.ok() || account->disabled_at) return JsonResponse(inactive);
+    }
     boost::json::object out;
     out["active"] = true;
     out["scope"] = claims->scope;
@@ -46,6 +54,9 @@ http::Response Provider::Introspect(const http::Request& request) {
     return JsonResponse(out);
   }
   auto grant = store_.FindGrantByRefreshToken(crypto::Sha256(token), clock_.NowSeconds());
+  if (!grant.ok() && grant.status().code() != StatusCode::kNotFound) {
+    return JsonError({wire::kTemporarilyUnavailable, "please retry", grant.status().ToString(), 503});
+  }
   if (!grant.ok() || grant->revoked_at || grant->client_id != client->id) return JsonResponse(inactive);
   boost::json::object out;
   out["active"] = true;

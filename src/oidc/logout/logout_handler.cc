@@ -103,7 +103,8 @@ http::Response Provider::Logout(const http::Request& request) {
       }
     }
     // OpenID Connect RP-Initiated Logout §2: an expired ID token is still a valid hint.
-    if (!verified || StringClaim(jws->payload, "iss") != options_.issuer) {
+    // Only an ID token (typ JWT) is a hint; an access or logout token is not.
+    if (!verified || StringClaim(jws->header, "typ") != "JWT" || StringClaim(jws->payload, "iss") != options_.issuer) {
       return web_.ErrorPage(*ctx, 400, "Sign-out request not valid", "The site sent a sign-out request we did not issue.");
     }
     hint_client = std::string(StringClaim(jws->payload, "aud"));
@@ -124,7 +125,7 @@ http::Response Provider::Logout(const http::Request& request) {
   if (!redirect.empty()) {
     bool registered = false;
     if (client) {
-      for (const auto& uri : client->post_logout_redirect_uris) registered = registered || uri == redirect;
+      for (const auto& uri : client->post_logout_redirect_uris) registered = registered || RedirectUriMatches(uri, redirect);
     }
     if (!registered) {
       log::Info("logout_bad_redirect_uri", {{"client", client_id}});

@@ -37,6 +37,9 @@ http::Response Provider::Revoke(const http::Request& request) {
   } else if (auto claims = VerifyAccessToken(token); claims.ok() && claims->client_id == client->id) {
     Status s = store_.RevokeAccessToken(claims->jti, claims->expires_at);
     if (!s.ok()) return JsonError({wire::kTemporarilyUnavailable, "please retry", s.ToString(), 503});
+  } else if (claims.status().code() == StatusCode::kUnavailable) {
+    // Promise 7: when the token could not be checked, say so rather than 200.
+    return JsonError({wire::kTemporarilyUnavailable, "please retry", claims.status().ToString(), 503});
   }
   http::Response r = JsonResponse(boost::json::object());
   r.body.clear();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/log.h"
+#include "oidc/client/client_registry.h"
 #include "oidc/protocol.h"
 
 namespace portico::oidc {
@@ -12,7 +13,6 @@ std::vector<std::string> DescribeScope(std::string_view scope) {
   if (HasScope(scope, "profile")) out.emplace_back("your name and language");
   if (HasScope(scope, "email")) out.emplace_back("your e-mail address");
   if (HasScope(scope, "address")) out.emplace_back("your mailing address");
-  if (HasScope(scope, "phone")) out.emplace_back("your phone number");
   if (HasScope(scope, "offline_access")) out.emplace_back("access while you are signed out");
   return out;
 }
@@ -26,8 +26,7 @@ StatusOr<std::vector<selfservice::SiteEntry>> SiteDirectory::Directory() {
     e.client_id = c.id;
     e.name = c.name;
     // Only https (or loopback http) links and logos reach the page.
-    if (c.home_uri.rfind("https://", 0) == 0 || c.home_uri.rfind("http://localhost", 0) == 0 ||
-        c.home_uri.rfind("http://127.", 0) == 0) {
+    if (c.home_uri.rfind("https://", 0) == 0 || ClientRegistry::ValidateRedirectUri(c.home_uri).ok()) {
       e.home_uri = c.home_uri;
     }
     if (c.logo_uri.rfind("https://", 0) == 0) e.logo_uri = c.logo_uri;

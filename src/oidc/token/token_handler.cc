@@ -18,6 +18,9 @@ ProtocolError Invalid(std::string_view error, std::string_view description, std:
 }
 
 http::Response Unavailable(const Status& s) {
+  if (s.code() == StatusCode::kPermissionDenied || s.code() == StatusCode::kNotFound) {
+    return JsonError(ProtocolError{wire::kInvalidGrant, "the account is no longer available", s.ToString(), 400});
+  }
   log::Error("token_endpoint_failed", {{"status", s.ToString()}});
   ProtocolError e{wire::kTemporarilyUnavailable, "please retry", "", 503};
   http::Response r = JsonError(e);

@@ -50,6 +50,8 @@ StatusOr<Provider::Issued> Provider::MintTokens(const Client& client, const std:
   std::optional<identity::Account> account;
   if (!account_id.empty()) {
     PORTICO_ASSIGN_OR_RETURN(account, identities_.FindAccountById(account_id));
+    // Locked since the code was issued, or since the last refresh: nothing more is issued.
+    if (account->disabled_at) return PermissionDeniedError("the account is locked");
   }
   std::string subject = account ? SubjectFor(client, account_id, pairwise_key_) : client.id;
 

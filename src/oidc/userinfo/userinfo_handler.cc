@@ -11,8 +11,14 @@ namespace portico::oidc {
 namespace {
 
 http::Response BearerError(std::string_view error, std::string_view description, int status) {
-  ProtocolError e{std::string(error), std::string(description), "", status};
-  http::Response r = JsonError(e);
+  http::Response r;
+  if (error.empty()) {
+    // RFC 6750 §3.1: a request without a token gets the challenge alone, no error code.
+    r.status = status;
+    r.SetHeader("Cache-Control", "no-store");
+  } else {
+    r = JsonError(ProtocolError{std::string(error), std::string(description), "", status});
+  }
   std::string challenge = "Bearer realm=\"portico\"";
   if (!error.empty()) challenge += ", error=\"" + std::string(error) + "\"";
   r.SetHeader("WWW-Authenticate", challenge);
@@ -45,6 +51,9 @@ http::Response Provider::UserInfo(const http::Request& request) {
     return BearerError("insufficient_scope", "the token was not issued for OpenID Connect", 403);
   }
   auto account = identities_.FindAccountById(claims->account_id);
+  if (!account.ok() && account.status().code() != StatusCode::kNotFound) {
+    return BearerError(wire::kTemporarilyUnavailable, "please retry", 503);
+  }
   if (!account.ok() || account->disabled_at) return BearerError(wire::kInvalidToken, "the account is not available", 401);
   boost::json::object body;
   body["sub"] = claims->subject;

@@ -81,7 +81,7 @@ std::string_view NoticeFor(std::string_view query) {
   if (done == "profile") return "Your profile was saved.";
   if (done == "password") return "Your password was changed. Your other devices were signed out.";
   if (done == "device") return "That device was signed out.";
-  if (done == "site") return "That site's access was revoked. It will ask you again next time.";
+  if (done == "site") return "That site's access was revoked: its tokens no longer work.";
   return "";
 }
 

@@ -45,7 +45,8 @@ http::Response Submit(SelfServiceWeb& web, const http::Request& request) {
   auto session = web.accounts().SignIn(email, form->GetOr("password"), remember, ctx->client);
   if (session.ok()) {
     // A new session id at every sign-in; the old session of this browser, if any, ends.
-    if (ctx->signed_in()) (void)web.accounts().SignOut(ctx->session_token);
+    // The sites that session signed in to are told (back-channel logout).
+    if (ctx->signed_in()) (void)web.EndSession(ctx->session_token, ctx->active->session);
     return web.RedirectWithSession(return_to, *session);
   }
   ui::Data data = SignInData(return_to);
