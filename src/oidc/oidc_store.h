@@ -5,6 +5,9 @@
 // refresh token succeeds at most once under any concurrency, on any node. Revocations are
 // written before they are acknowledged (promises 3 and 7).
 // Contract for every method: OK means committed; kUnavailable means nothing changed.
+// Durability: codes, redemptions, refresh-token rotations and client assertions are written
+// with Durability::kRelaxed (they survive kill -9; a power loss may undo the last of them, and
+// the site simply signs the person in again); every revocation is written with kFull.
 // Implementations: SqliteOidcStore. Thread-safe.
 #pragma once
 

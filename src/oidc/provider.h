@@ -15,7 +15,9 @@
 // Thread-safe once routes are registered.
 #pragma once
 
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "core/clock.h"
 #include "crypto/random.h"
@@ -68,6 +70,9 @@ class Provider {
   StatusOr<AccessTokenClaims> VerifyAccessToken(std::string_view token);
 
  private:
+  // The signature and claim checks of VerifyAccessToken, without the store (cached).
+  StatusOr<AccessTokenClaims> VerifyAccessTokenSignature(std::string_view token);
+
   http::Response Discovery(const http::Request& request);
   http::Response Jwks(const http::Request& request);
   http::Response Authorize(const http::Request& request);
@@ -113,6 +118,12 @@ class Provider {
   std::string pairwise_key_;
   std::string discovery_json_;
   http::HttpClient http_client_;
+
+  // Access tokens whose signature and claims were already checked, by SHA-256 of the token,
+  // until they expire: a repeated userinfo call costs two indexed reads, not a signature
+  // verification. Revocation is still read from the store on every use.
+  std::mutex verified_mutex_;
+  std::unordered_map<std::string, AccessTokenClaims> verified_;
 };
 
 }  // namespace portico::oidc

@@ -273,7 +273,7 @@ Status SqliteOidcStore::InsertCode(const AuthorizationCode& x) {
         "ON CONFLICT(sid, client_id) DO NOTHING"));
     t.Bind(1, x.sid).Bind(2, x.client_id).Bind(3, x.account_id).Bind(4, x.issued_at);
     return t.Run();
-  });
+  }, store::sqlite::Durability::kRelaxed);
 }
 
 StatusOr<Redemption> SqliteOidcStore::RedeemCode(const std::string& code_hash, int64_t now,
@@ -310,9 +310,9 @@ StatusOr<Redemption> SqliteOidcStore::RedeemCode(const std::string& code_hash, i
     bool used_before = !consumed && !s.IsNull(11);
     *code = x;
     if (used_before) {
-      // RFC 6749 §4.1.2: a second redemption revokes what the first issued.
+      // RFC 6749 §4.1.2: a second redemption revokes what the first issued (below, durably).
       result = Redemption::kReplayed;
-      return RevokeGrantIn(c, x.grant_id, now);
+      return OkStatus();
     }
     if (!consumed) return OkStatus();  // expired
     PORTICO_ASSIGN_OR_RETURN(auto g, c.Prepare(std::string("INSERT INTO grants (") + kGrantColumns +
@@ -328,7 +328,9 @@ StatusOr<Redemption> SqliteOidcStore::RedeemCode(const std::string& code_hash, i
     }
     result = Redemption::kRedeemed;
     return OkStatus();
-  }));
+  }, store::sqlite::Durability::kRelaxed));
+  // A revocation is written with full durability (promise 7), apart from the relaxed redemption.
+  if (result == Redemption::kReplayed) PORTICO_RETURN_IF_ERROR(RevokeGrant(code->grant_id, now));
   return result;
 }
 
@@ -355,9 +357,10 @@ StatusOr<Redemption> SqliteOidcStore::RotateRefreshToken(const std::string& old_
     if (grant->revoked_at) return OkStatus();
     if (!consumed) {
       if (!s.IsNull(8)) {
-        // RFC 9700 §4.14.2: a rotated token presented again means theft; end the whole grant.
+        // RFC 9700 §4.14.2: a rotated token presented again means theft; the whole grant ends
+        // (below, durably).
         result = Redemption::kReplayed;
-        return RevokeGrantIn(c, grant->id, now);
+        return OkStatus();
       }
       return OkStatus();  // expired
     }
@@ -367,7 +370,8 @@ StatusOr<Redemption> SqliteOidcStore::RotateRefreshToken(const std::string& old_
     PORTICO_RETURN_IF_ERROR(r.Run());
     result = Redemption::kRedeemed;
     return OkStatus();
-  }));
+  }, store::sqlite::Durability::kRelaxed));
+  if (result == Redemption::kReplayed) PORTICO_RETURN_IF_ERROR(RevokeGrant(grant->id, now));
   return result;
 }
 
@@ -414,7 +418,7 @@ StatusOr<bool> SqliteOidcStore::ConsumeAssertion(const std::string& client_id, c
     PORTICO_RETURN_IF_ERROR(s.Run());
     first = c.Changes() == 1;
     return OkStatus();
-  }));
+  }, store::sqlite::Durability::kRelaxed));
   return first;
 }
 

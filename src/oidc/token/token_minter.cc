@@ -95,6 +95,42 @@ StatusOr<Provider::Issued> Provider::MintTokens(const Client& client, const std:
 }
 
 StatusOr<AccessTokenClaims> Provider::VerifyAccessToken(std::string_view token) {
+  constexpr size_t kMaxCached = 20000;
+  std::string cache_key = crypto::Sha256(token);
+  std::optional<AccessTokenClaims> cached;
+  {
+    std::lock_guard lock(verified_mutex_);
+    if (auto it = verified_.find(cache_key); it != verified_.end()) cached = it->second;
+  }
+  if (!cached) {
+    PORTICO_ASSIGN_OR_RETURN(AccessTokenClaims checked, VerifyAccessTokenSignature(token));
+    std::lock_guard lock(verified_mutex_);
+    if (verified_.size() >= kMaxCached) {
+      // Drop the expired ones; if all are live, start over (a bound, not a policy).
+      int64_t now = clock_.NowSeconds();
+      std::erase_if(verified_, [now](const auto& e) { return e.second.expires_at <= now; });
+      if (verified_.size() >= kMaxCached) verified_.clear();
+    }
+    verified_.emplace(cache_key, checked);
+    cached = std::move(checked);
+  }
+  AccessTokenClaims c = std::move(*cached);
+  if (c.expires_at <= clock_.NowSeconds()) return UnauthenticatedError("expired");
+  PORTICO_ASSIGN_OR_RETURN(bool revoked, store_.IsAccessTokenRevoked(c.jti));
+  if (revoked) return UnauthenticatedError("revoked");
+  if (!c.grant_id.empty()) {
+    auto grant = store_.FindGrant(c.grant_id);
+    if (!grant.ok()) {
+      if (grant.status().code() == StatusCode::kNotFound) return UnauthenticatedError("no grant");
+      return grant.status();
+    }
+    if (grant->revoked_at) return UnauthenticatedError("grant revoked");
+    c.account_id = grant->account_id;
+  }
+  return c;
+}
+
+StatusOr<AccessTokenClaims> Provider::VerifyAccessTokenSignature(std::string_view token) {
   auto jws = jose::DecodeCompact(token);
   if (!jws.ok()) return UnauthenticatedError("malformed token");
   // RFC 9068 §4: typ must be at+jwt, so an ID token is never accepted as an access token.
@@ -120,17 +156,6 @@ StatusOr<AccessTokenClaims> Provider::VerifyAccessToken(std::string_view token) 
   c.issued_at = IntClaim(p, "iat");
   if (StringClaim(p, "iss") != options_.issuer || c.expires_at <= clock_.NowSeconds() || c.jti.empty()) {
     return UnauthenticatedError("expired or foreign");
-  }
-  PORTICO_ASSIGN_OR_RETURN(bool revoked, store_.IsAccessTokenRevoked(c.jti));
-  if (revoked) return UnauthenticatedError("revoked");
-  if (!c.grant_id.empty()) {
-    auto grant = store_.FindGrant(c.grant_id);
-    if (!grant.ok()) {
-      if (grant.status().code() == StatusCode::kNotFound) return UnauthenticatedError("no grant");
-      return grant.status();
-    }
-    if (grant->revoked_at) return UnauthenticatedError("grant revoked");
-    c.account_id = grant->account_id;
   }
   return c;
 }

@@ -172,8 +172,19 @@ void Database::ReleaseReader(std::unique_ptr<Connection> connection) {
   }
 }
 
-Status Database::Write(const std::function<Status(Connection&)>& work) {
+Status Database::Write(const std::function<Status(Connection&)>& work, Durability durability) {
   std::lock_guard lock(write_mutex_);
+  // synchronous is per connection and cannot change inside a transaction: set it around this one.
+  struct SyncLevel {
+    Connection& c;
+    bool relaxed;
+    SyncLevel(Connection& conn, bool r) : c(conn), relaxed(r) {
+      if (relaxed) (void)c.Exec("PRAGMA synchronous=NORMAL");
+    }
+    ~SyncLevel() {
+      if (relaxed) (void)c.Exec("PRAGMA synchronous=FULL");
+    }
+  } level(*writer_, durability == Durability::kRelaxed);
   Status last;
   for (int attempt = 0; attempt <= options_.max_busy_retries; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));

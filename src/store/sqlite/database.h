@@ -81,6 +81,13 @@ class Connection {
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
+// How hard a write holds on. kFull (synchronous=FULL) syncs the WAL at every commit: what a
+// person confirmed survives power loss (SECURITY.md promise 1). kRelaxed (synchronous=NORMAL)
+// survives a crash of the process (kill -9) but may lose the last commits on power loss; for
+// short-lived protocol artefacts that a retry recreates (authorization codes, token rotation).
+// Both are equally atomic and isolated: single use holds either way.
+enum class Durability { kFull, kRelaxed };
+
 struct DatabaseOptions {
   int read_connections = 4;
   int busy_timeout_ms = 5000;
@@ -99,7 +106,7 @@ class Database {
   // `work` returns OK and answers only after COMMIT returned (so OK means durable); rolls back
   // otherwise and returns `work`'s error. A busy database is retried, re-running `work`, so
   // `work` must not have side effects outside the database.
-  Status Write(const std::function<Status(Connection&)>& work);
+  Status Write(const std::function<Status(Connection&)>& work, Durability durability = Durability::kFull);
 
   // Runs `work` on a read connection inside a read transaction (one consistent snapshot).
   Status Read(const std::function<Status(Connection&)>& work);
