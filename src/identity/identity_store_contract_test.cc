@@ -816,6 +816,25 @@ TEST(SqliteDatabaseTest, WriterUsesWalAndSynchronousFull) {
   EXPECT_EQ(synchronous, 2);  // FULL
 }
 
+TEST(SqliteDatabaseTest, RelaxedWritesUseNormalSyncAndTheNextWriteIsFullAgain) {
+  TempDir dir;
+  auto db = store::sqlite::Database::Open((dir.path() / "levels.db").string());
+  ASSERT_TRUE(db.ok());
+  auto level = [&](store::sqlite::Durability durability) {
+    int64_t synchronous = -1;
+    Status st = (*db)->Write([&](store::sqlite::Connection& c) {
+      PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("PRAGMA synchronous"));
+      PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (row) synchronous = s.Int(0);
+      return OkStatus();
+    }, durability);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return synchronous;
+  };
+  EXPECT_EQ(level(store::sqlite::Durability::kRelaxed), 1);  // NORMAL
+  EXPECT_EQ(level(store::sqlite::Durability::kFull), 2);     // FULL again
+}
+
 TEST(SqliteDatabaseTest, RefusesMemoryPaths) {
   auto db = store::sqlite::Database::Open(":memory:");
   ASSERT_FALSE(db.ok());
