@@ -246,9 +246,8 @@ int AccountCommand(const network::NetworkConfig& config, const Args& args) {
     if (!account.ok()) return Fail(account.status());
     Status s;
     if (verb == "lock") {
-      s = (*app)->store().SetDisabled(account->id, portico::SystemClock::Get().NowSeconds());
-      // A lock signs the person out everywhere; unlocking does not bring sessions back.
-      if (s.ok()) s = (*app)->store().DeleteSessionsOfAccount(account->id).status();
+      // A lock signs the person out everywhere, sites included; unlocking brings nothing back.
+      s = (*app)->LockAccount(account->id);
     } else {
       s = (*app)->store().SetDisabled(account->id, std::nullopt);
       if (s.ok()) s = (*app)->store().ClearSignInFailures("account:" + account->id);

@@ -70,6 +70,14 @@ NetworkApp::~NetworkApp() {
   if (parts_->maintenance.joinable()) parts_->maintenance.join();
 }
 
+Status NetworkApp::LockAccount(const std::string& account_id) {
+  PORTICO_RETURN_IF_ERROR(parts_->store->SetDisabled(account_id, parts_->clock->NowSeconds()));
+  PORTICO_ASSIGN_OR_RETURN(auto sessions, parts_->store->ListSessions(account_id));
+  PORTICO_RETURN_IF_ERROR(parts_->store->DeleteSessionsOfAccount(account_id).status());
+  parts_->web->NotifyEnded(sessions);
+  return OkStatus();
+}
+
 StatusOr<int> NetworkApp::PurgeExpired() {
   int64_t now = parts_->clock->NowSeconds();
   PORTICO_ASSIGN_OR_RETURN(int identity_rows, parts_->store->PurgeExpired(now));

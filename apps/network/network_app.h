@@ -35,6 +35,10 @@ class NetworkApp {
   oidc::KeyManager& keys();
   oidc::Provider& provider();
 
+  // Locks an account: no sign-in, every session ended, and the sites those sessions signed in
+  // to told by back-channel logout. Errors: kNotFound, kUnavailable.
+  Status LockAccount(const std::string& account_id);
+
   // Starts a background thread that purges expired sessions, codes and tokens every
   // `interval_seconds`; stopped by the destructor.
   void StartMaintenance(int interval_seconds = 600);

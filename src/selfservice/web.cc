@@ -137,6 +137,11 @@ Status SelfServiceWeb::EndSession(const std::string& token, const identity::Sess
   return OkStatus();
 }
 
+void SelfServiceWeb::NotifyEnded(const std::vector<identity::Session>& sessions) {
+  if (!sign_out_listener_) return;
+  for (const auto& s : sessions) sign_out_listener_(s.public_id, s.account_id);
+}
+
 Status SelfServiceWeb::EndOtherSession(const std::string& account_id, const std::string& public_id) {
   PORTICO_RETURN_IF_ERROR(accounts_.RevokeSession(account_id, public_id));
   if (sign_out_listener_) sign_out_listener_(public_id, account_id);

@@ -91,6 +91,8 @@ class SelfServiceWeb {
   void SetSignOutListener(SignOutListener listener) { sign_out_listener_ = std::move(listener); }
   // Ends the session of `token` (OK when already gone) and tells the listener.
   Status EndSession(const std::string& token, const identity::Session& session);
+  // Tells the listener that `sessions` ended some other way (a password change, a lock).
+  void NotifyEnded(const std::vector<identity::Session>& sessions);
   // Ends another session of the same account by public id, and tells the listener.
   Status EndOtherSession(const std::string& account_id, const std::string& public_id);
 

@@ -125,6 +125,33 @@ TEST_F(ResourcesSiteTest, SigningOutAtTheNetworkEndsTheSitesSession) {
   EXPECT_THAT(site.Get("/").body, Not(HasSubstr("Hello")));
 }
 
+TEST_F(ResourcesSiteTest, APasswordChangeOrALockEndsTheSitesSessionsToo) {
+  Browser network(network_.port(), network_.origin());
+  network.Get("/signup");
+  network.PostForm("/signup", {{"csrf_token", network.csrf_token()}, {"given_name", "Mary"}, {"family_name", "Somerville"},
+                               {"email", "mary.sso@example.com"}, {"password", kPassword}});
+  // A second device of hers is signed in to the site; the first changes the password.
+  Browser other_device(network_.port(), network_.origin());
+  other_device.Get("/signin");
+  other_device.PostForm("/signin", {{"csrf_token", other_device.csrf_token()}, {"email", "mary.sso@example.com"},
+                                    {"password", kPassword}});
+  Browser site(port_, origin_);
+  ASSERT_EQ(SignInAtResources(site, other_device).status, 302);
+  ASSERT_THAT(site.Get("/").body, HasSubstr("Hello, Mary Somerville."));
+  network.Get("/account");
+  ASSERT_EQ(network.PostForm("/account/password", {{"csrf_token", network.csrf_token()},
+                                                   {"current_password", kPassword},
+                                                   {"new_password", "an entirely new passphrase"}}).status, 303);
+  EXPECT_THAT(site.Get("/").body, Not(HasSubstr("Hello")));
+  // Signed in again at the site, then the operator locks the account.
+  ASSERT_EQ(SignInAtResources(site, network).status, 302);
+  ASSERT_THAT(site.Get("/").body, HasSubstr("Hello, Mary Somerville."));
+  auto account = network_.app().store().FindAccountByEmailKey("mary.sso@example.com");
+  ASSERT_TRUE(account.ok());
+  ASSERT_TRUE(network_.app().LockAccount(account->id).ok());
+  EXPECT_THAT(site.Get("/").body, Not(HasSubstr("Hello")));
+}
+
 TEST_F(ResourcesSiteTest, SigningOutAtTheSiteEndsTheNetworkSessionToo) {
   Browser network(network_.port(), network_.origin());
   network.Get("/signup");

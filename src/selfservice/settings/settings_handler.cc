@@ -122,12 +122,16 @@ http::Response ChangePassword(SelfServiceWeb& web, const http::Request& request)
     auto form = web.ReadForm(request, ctx, &error);
     if (!form) return error;
     identity::Field field = identity::Field::kNone;
+    // The sessions the change will end, so that their sites can be told afterwards.
+    auto ending = web.accounts().ListSessions(ctx.active->account.id);
+    if (!ending.ok()) return web.Failure(ctx, ending.status(), "password");
     auto session = web.accounts().ChangePassword(*ctx.active, form->GetOr("current_password"),
                                                  form->GetOr("new_password"), ctx.client, &field);
     if (session.status().code() == StatusCode::kInvalidArgument) {
       return Show(web, ctx, "", session.status().message(), 400);
     }
     if (!session.ok()) return web.Failure(ctx, session.status(), "password");
+    web.NotifyEnded(*ending);
     // The session id changes with the privilege change; the old cookie is replaced.
     return web.RedirectWithSession("/account?done=password", *session);
   });
