@@ -55,6 +55,16 @@ StatusOr<DecodedJws> DecodeCompact(std::string_view token) {
   return out;
 }
 
+std::string_view StringClaim(const boost::json::object& object, std::string_view name) {
+  auto it = object.find(name);
+  return it != object.end() && it->value().is_string() ? std::string_view(it->value().as_string()) : std::string_view();
+}
+
+int64_t IntClaim(const boost::json::object& object, std::string_view name) {
+  auto it = object.find(name);
+  return it != object.end() && it->value().is_int64() ? it->value().as_int64() : 0;
+}
+
 bool VerifyDecoded(const DecodedJws& jws, const PublicKey& key) {
   auto alg = jws.header.find("alg");
   if (alg == jws.header.end() || !alg->value().is_string()) return false;

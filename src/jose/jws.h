@@ -6,6 +6,7 @@
 // signature. Pure functions over immutable keys; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,11 @@ struct DecodedJws {
 // Errors: kInvalidArgument for anything but three base64url parts holding JSON objects, or more
 // than 16 KiB in all.
 StatusOr<DecodedJws> DecodeCompact(std::string_view token);
+
+// A string member of a JOSE header or JWT claims object, or "" when absent or not a string.
+std::string_view StringClaim(const boost::json::object& object, std::string_view name);
+// An integer member (NumericDate and the like), or 0 when absent or not an integer.
+int64_t IntClaim(const boost::json::object& object, std::string_view name);
 
 // True when `jws` is signed by `key` with `key`'s algorithm (the header's alg must equal it).
 bool VerifyDecoded(const DecodedJws& jws, const PublicKey& key);

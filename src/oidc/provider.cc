@@ -2,6 +2,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "http/form.h"
 #include "oidc/claims.h"
 #include "oidc/protocol.h"
 
@@ -45,6 +46,23 @@ void Provider::RegisterRoutes(http::Router& router) {
   router.Get("/logout", bind(&Provider::Logout));
   router.Post("/logout", bind(&Provider::Logout));
   router.Post("/logout/confirm", bind(&Provider::Logout));
+}
+
+std::optional<http::Response> Provider::ReadClientForm(const http::Request& request,
+                                                      std::optional<http::FormData>& form,
+                                                      std::optional<Client>& client) {
+  std::string_view type = request.Header("content-type").value_or("");
+  if (type.substr(0, type.find(';')) == "application/x-www-form-urlencoded") form = http::FormData::Parse(request.body);
+  if (!form) return JsonError({wire::kInvalidRequest, "the body must be a form", "", 400});
+  auto authenticated = clients_.Authenticate(request, *form);
+  if (!authenticated.ok()) {
+    if (authenticated.status().code() != StatusCode::kUnauthenticated) {
+      return JsonError({wire::kTemporarilyUnavailable, "please retry", authenticated.status().ToString(), 503});
+    }
+    return JsonError({wire::kInvalidClient, "client authentication failed", "", 401});
+  }
+  client = std::move(*authenticated);
+  return std::nullopt;
 }
 
 }  // namespace portico::oidc

@@ -79,6 +79,10 @@ class Provider {
   http::Response Consent(const http::Request& request);
   http::Response Token(const http::Request& request);
   http::Response UserInfo(const http::Request& request);
+  // The form of a client-authenticated POST (revocation, introspection): parses the body and
+  // authenticates the client, filling both; returns the error response when either fails.
+  std::optional<http::Response> ReadClientForm(const http::Request& request, std::optional<http::FormData>& form,
+                                               std::optional<Client>& client);
   http::Response Revoke(const http::Request& request);
   http::Response Logout(const http::Request& request);
   // Sends a logout token to every site `sid` signed in to that registered a back-channel URI.

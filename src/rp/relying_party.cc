@@ -11,21 +11,12 @@
 #include "jose/jws.h"
 
 namespace portico::rp {
+
 namespace {
 
 constexpr int64_t kTransactionLifetime = 600;  // a sign-in must finish within 10 minutes
 constexpr int64_t kClockSkew = 60;
 constexpr char kBackchannelEvent[] = "http://schemas.openid.net/event/backchannel-logout";
-
-std::string_view Str(const boost::json::object& o, std::string_view name) {
-  auto it = o.find(name);
-  return it != o.end() && it->value().is_string() ? std::string_view(it->value().as_string()) : std::string_view();
-}
-
-int64_t Int(const boost::json::object& o, std::string_view name) {
-  auto it = o.find(name);
-  return it != o.end() && it->value().is_int64() ? it->value().as_int64() : 0;
-}
 
 std::optional<boost::json::object> ParseObject(std::string_view text) {
   boost::system::error_code ec;
@@ -69,11 +60,11 @@ Status RelyingParty::FetchDiscovery() {
   auto d = ParseObject(r.body);
   if (!d) return UnavailableError("discovery is not JSON");
   // OpenID Connect Discovery §4.3: the issuer must be exactly the one we were configured with.
-  if (Str(*d, "issuer") != config_.issuer) return FailedPreconditionError("discovery issuer mismatch");
-  authorization_endpoint_ = std::string(Str(*d, "authorization_endpoint"));
-  token_endpoint_ = std::string(Str(*d, "token_endpoint"));
-  jwks_uri_ = std::string(Str(*d, "jwks_uri"));
-  end_session_endpoint_ = std::string(Str(*d, "end_session_endpoint"));
+  if (jose::StringClaim(*d, "issuer") != config_.issuer) return FailedPreconditionError("discovery issuer mismatch");
+  authorization_endpoint_ = std::string(jose::StringClaim(*d, "authorization_endpoint"));
+  token_endpoint_ = std::string(jose::StringClaim(*d, "token_endpoint"));
+  jwks_uri_ = std::string(jose::StringClaim(*d, "jwks_uri"));
+  end_session_endpoint_ = std::string(jose::StringClaim(*d, "end_session_endpoint"));
   if (authorization_endpoint_.empty() || token_endpoint_.empty() || jwks_uri_.empty()) {
     return FailedPreconditionError("discovery lacks endpoints");
   }
@@ -117,14 +108,14 @@ std::optional<jose::PublicKey> RelyingParty::KeyFor(std::string_view kid) {
 StatusOr<boost::json::object> RelyingParty::VerifyJwt(std::string_view token, std::string_view expected_typ) {
   auto jws = jose::DecodeCompact(token);
   if (!jws.ok()) return Denied("malformed token");
-  std::string_view typ = Str(jws->header, "typ");
+  std::string_view typ = jose::StringClaim(jws->header, "typ");
   if (!expected_typ.empty() && typ != expected_typ) return Denied("wrong typ");
-  auto key = KeyFor(Str(jws->header, "kid"));
+  auto key = KeyFor(jose::StringClaim(jws->header, "kid"));
   if (!key) return Denied("unknown signing key");
   // The header's alg must be the key's own (jose refuses anything else, "none" included).
   if (!jose::VerifyDecoded(*jws, *key)) return Denied("bad signature");
   const auto& p = jws->payload;
-  if (Str(p, "iss") != config_.issuer) return Denied("wrong issuer");
+  if (jose::StringClaim(p, "iss") != config_.issuer) return Denied("wrong issuer");
   bool audience = false;
   if (auto aud = p.find("aud"); aud != p.end()) {
     if (aud->value().is_string()) {
@@ -140,12 +131,12 @@ StatusOr<boost::json::object> RelyingParty::VerifyJwt(std::string_view token, st
 StatusOr<boost::json::object> RelyingParty::ValidateIdToken(std::string_view id_token, std::string_view nonce) {
   PORTICO_ASSIGN_OR_RETURN(auto claims, VerifyJwt(id_token, ""));
   int64_t now = clock_.NowSeconds();
-  if (Int(claims, "exp") + kClockSkew <= now) return Denied("expired");
-  if (Int(claims, "iat") > now + kClockSkew) return Denied("issued in the future");
+  if (jose::IntClaim(claims, "exp") + kClockSkew <= now) return Denied("expired");
+  if (jose::IntClaim(claims, "iat") > now + kClockSkew) return Denied("issued in the future");
   // OIDC Core §3.1.3.7 (11): the nonce binds the token to this browser's sign-in.
-  if (nonce.empty() || Str(claims, "nonce") != nonce) return Denied("wrong nonce");
-  if (auto azp = Str(claims, "azp"); !azp.empty() && azp != config_.client_id) return Denied("wrong azp");
-  if (Str(claims, "sub").empty()) return Denied("no subject");
+  if (nonce.empty() || jose::StringClaim(claims, "nonce") != nonce) return Denied("wrong nonce");
+  if (auto azp = jose::StringClaim(claims, "azp"); !azp.empty() && azp != config_.client_id) return Denied("wrong azp");
+  if (jose::StringClaim(claims, "sub").empty()) return Denied("no subject");
   return claims;
 }
 
@@ -183,10 +174,10 @@ StatusOr<SignedIn> RelyingParty::CompleteLogin(std::string_view callback_query, 
   if (!opened.ok()) return Denied("login cookie does not authenticate");
   auto tx = ParseObject(*opened);
   if (!tx) return Denied("login cookie malformed");
-  if (clock_.NowSeconds() - Int(*tx, "created_at") > kTransactionLifetime) return Denied("sign-in took too long");
+  if (clock_.NowSeconds() - jose::IntClaim(*tx, "created_at") > kTransactionLifetime) return Denied("sign-in took too long");
   // The state ties the callback to the browser that started the sign-in (CSRF on the callback).
   std::string_view state = params->GetOr("state");
-  if (state.empty() || !crypto::ConstantTimeEquals(state, Str(*tx, "state"))) return Denied("state mismatch");
+  if (state.empty() || !crypto::ConstantTimeEquals(state, jose::StringClaim(*tx, "state"))) return Denied("state mismatch");
   // RFC 9207 §2.4: the response must come from the issuer we sent the person to (mix-up).
   if (params->GetOr("iss") != config_.issuer) return Denied("iss mismatch");
   if (auto error = params->Get("error")) return FailedPreconditionError(std::string(*error));
@@ -195,7 +186,7 @@ StatusOr<SignedIn> RelyingParty::CompleteLogin(std::string_view callback_query, 
 
   std::string body = "grant_type=authorization_code&code=" + http::PercentEncode(code) +
                      "&redirect_uri=" + http::PercentEncode(config_.redirect_uri) +
-                     "&code_verifier=" + http::PercentEncode(Str(*tx, "verifier"));
+                     "&code_verifier=" + http::PercentEncode(jose::StringClaim(*tx, "verifier"));
   // RFC 6749 §2.3.1: id and secret are form-encoded before base64.
   std::string basic = "Basic " + StdBase64(http::PercentEncode(config_.client_id) + ":" +
                                            http::PercentEncode(config_.client_secret));
@@ -204,21 +195,21 @@ StatusOr<SignedIn> RelyingParty::CompleteLogin(std::string_view callback_query, 
   auto tokens = ParseObject(r.body);
   if (r.status != 200 || !tokens) {
     return Denied("token endpoint answered " + std::to_string(r.status) + " " +
-                  (tokens ? std::string(Str(*tokens, "error")) : std::string()));
+                  (tokens ? std::string(jose::StringClaim(*tokens, "error")) : std::string()));
   }
-  std::string id_token(Str(*tokens, "id_token"));
-  PORTICO_ASSIGN_OR_RETURN(auto claims, ValidateIdToken(id_token, Str(*tx, "nonce")));
+  std::string id_token(jose::StringClaim(*tokens, "id_token"));
+  PORTICO_ASSIGN_OR_RETURN(auto claims, ValidateIdToken(id_token, jose::StringClaim(*tx, "nonce")));
   SignedIn out;
-  out.subject = std::string(Str(claims, "sub"));
-  out.network_sid = std::string(Str(claims, "sid"));
-  out.name = std::string(Str(claims, "name"));
-  out.given_name = std::string(Str(claims, "given_name"));
-  out.family_name = std::string(Str(claims, "family_name"));
-  out.email = std::string(Str(claims, "email"));
+  out.subject = std::string(jose::StringClaim(claims, "sub"));
+  out.network_sid = std::string(jose::StringClaim(claims, "sid"));
+  out.name = std::string(jose::StringClaim(claims, "name"));
+  out.given_name = std::string(jose::StringClaim(claims, "given_name"));
+  out.family_name = std::string(jose::StringClaim(claims, "family_name"));
+  out.email = std::string(jose::StringClaim(claims, "email"));
   if (auto v = claims.find("email_verified"); v != claims.end() && v->value().is_bool()) out.email_verified = v->value().as_bool();
-  out.auth_time = Int(claims, "auth_time");
+  out.auth_time = jose::IntClaim(claims, "auth_time");
   out.id_token = std::move(id_token);
-  out.return_to = std::string(Str(*tx, "return_to"));
+  out.return_to = std::string(jose::StringClaim(*tx, "return_to"));
   out.claims = std::move(claims);
   return out;
 }
@@ -236,15 +227,15 @@ StatusOr<std::string> RelyingParty::ValidateLogoutToken(std::string_view logout_
   PORTICO_ASSIGN_OR_RETURN(auto claims, VerifyJwt(logout_token, "logout+jwt"));
   int64_t now = clock_.NowSeconds();
   // Back-Channel Logout §2.6: iat recent, the event present, no nonce, a sid or a sub.
-  if (Int(claims, "iat") > now + kClockSkew || Int(claims, "iat") < now - 600) return Denied("logout token too old");
-  if (auto exp = Int(claims, "exp"); exp != 0 && exp + kClockSkew <= now) return Denied("logout token expired");
+  if (jose::IntClaim(claims, "iat") > now + kClockSkew || jose::IntClaim(claims, "iat") < now - 600) return Denied("logout token too old");
+  if (auto exp = jose::IntClaim(claims, "exp"); exp != 0 && exp + kClockSkew <= now) return Denied("logout token expired");
   auto events = claims.find("events");
   if (events == claims.end() || !events->value().is_object() || !events->value().as_object().contains(kBackchannelEvent)) {
     return Denied("no back-channel logout event");
   }
   if (claims.contains("nonce")) return Denied("logout token carries a nonce");
-  std::string sid(Str(claims, "sid"));
-  *subject = std::string(Str(claims, "sub"));
+  std::string sid(jose::StringClaim(claims, "sid"));
+  *subject = std::string(jose::StringClaim(claims, "sub"));
   if (sid.empty() && subject->empty()) return Denied("neither sid nor sub");
   return sid;
 }

@@ -10,17 +10,9 @@
 namespace portico::oidc {
 
 http::Response Provider::Introspect(const http::Request& request) {
-  std::string_view type = request.Header("content-type").value_or("");
-  auto form = type.substr(0, type.find(';')) == "application/x-www-form-urlencoded" ? http::FormData::Parse(request.body)
-                                                                                  : std::nullopt;
-  if (!form) return JsonError({wire::kInvalidRequest, "the body must be a form", "", 400});
-  auto client = clients_.Authenticate(request, *form);
-  if (!client.ok()) {
-    if (client.status().code() != StatusCode::kUnauthenticated) {
-      return JsonError({wire::kTemporarilyUnavailable, "please retry", client.status().ToString(), 503});
-    }
-    return JsonError({wire::kInvalidClient, "client authentication failed", "", 401});
-  }
+  std::optional<http::FormData> form;
+  std::optional<Client> client;
+  if (auto refused = ReadClientForm(request, form, client)) return std::move(*refused);
   // A public client proves nothing about itself, so it may not introspect.
   if (client->is_public()) return JsonError({wire::kInvalidClient, "introspection needs client authentication", "", 401});
   std::string_view token = form->GetOr("token");

@@ -18,14 +18,12 @@
 #include "oidc/provider.h"
 
 namespace portico::oidc {
+
+using jose::StringClaim;
+
 namespace {
 
 constexpr char kBackchannelEvent[] = "http://schemas.openid.net/event/backchannel-logout";
-
-std::string_view StringClaim(const boost::json::object& o, std::string_view name) {
-  auto it = o.find(name);
-  return it != o.end() && it->value().is_string() ? std::string_view(it->value().as_string()) : std::string_view();
-}
 
 }  // namespace
 

@@ -9,17 +9,9 @@
 namespace portico::oidc {
 
 http::Response Provider::Revoke(const http::Request& request) {
-  std::string_view type = request.Header("content-type").value_or("");
-  auto form = type.substr(0, type.find(';')) == "application/x-www-form-urlencoded" ? http::FormData::Parse(request.body)
-                                                                                  : std::nullopt;
-  if (!form) return JsonError({wire::kInvalidRequest, "the body must be a form", "", 400});
-  auto client = clients_.Authenticate(request, *form);
-  if (!client.ok()) {
-    if (client.status().code() != StatusCode::kUnauthenticated) {
-      return JsonError({wire::kTemporarilyUnavailable, "please retry", client.status().ToString(), 503});
-    }
-    return JsonError({wire::kInvalidClient, "client authentication failed", "", 401});
-  }
+  std::optional<http::FormData> form;
+  std::optional<Client> client;
+  if (auto refused = ReadClientForm(request, form, client)) return std::move(*refused);
   std::string_view token = form->GetOr("token");
   if (token.empty()) return JsonError({wire::kInvalidRequest, "token is required", "", 400});
   int64_t now = clock_.NowSeconds();

@@ -12,6 +12,10 @@
 #include "oidc/token/issued.h"
 
 namespace portico::oidc {
+
+using jose::IntClaim;
+using jose::StringClaim;
+
 namespace {
 
 constexpr char kAcr[] = "urn:portico:acr:password";
@@ -21,16 +25,6 @@ constexpr char kAcr[] = "urn:portico:acr:password";
 std::string AtHash(std::string_view access_token, jose::Algorithm alg) {
   std::string digest = alg == jose::Algorithm::kEdDSA ? crypto::Sha512(access_token) : crypto::Sha256(access_token);
   return crypto::Base64UrlEncode(digest.substr(0, digest.size() / 2));
-}
-
-std::string_view StringClaim(const boost::json::object& o, std::string_view name) {
-  auto it = o.find(name);
-  return it != o.end() && it->value().is_string() ? std::string_view(it->value().as_string()) : std::string_view();
-}
-
-int64_t IntClaim(const boost::json::object& o, std::string_view name) {
-  auto it = o.find(name);
-  return it != o.end() && it->value().is_int64() ? it->value().as_int64() : 0;
 }
 
 }  // namespace
