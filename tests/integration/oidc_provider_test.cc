@@ -13,6 +13,7 @@
 
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
+#include "crypto/random.h"
 #include "http/form.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -682,6 +683,27 @@ TEST_F(OidcProviderTest, MaintenancePurgesWhatHasExpiredAndNothingLive) {
   ASSERT_TRUE(later.ok());
   EXPECT_GE(*later, 3);
   EXPECT_EQ(b.Get("/account").status, 303);
+}
+
+TEST_F(OidcProviderTest, SecretsAtRestAreSealedOrKeyedHashes) {
+  // Signing keys: sealed with the key-encryption key, never PEM in the database.
+  auto stored = server_.app().oidc_store().ListKeys(server_.clock().NowSeconds());
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 3u);
+  for (const auto& key : *stored) {
+    EXPECT_EQ(key.sealed_key.find("PRIVATE KEY"), std::string::npos) << key.kid;
+    EXPECT_EQ(key.public_jwk.find("\"d\""), std::string::npos) << key.kid;
+  }
+  // Another key-encryption key cannot open them: the server refuses to start rather than sign.
+  auto wrong = oidc::KeyManager::Open(server_.app().oidc_store(), std::string(32, 'w'), server_.clock(),
+                                      crypto::SecureRandom::Get());
+  EXPECT_EQ(wrong.status().code(), StatusCode::kPermissionDenied);
+  // Client secrets: a 32-byte keyed hash, not the secret.
+  auto client = server_.app().oidc_store().FindClient(client_id_);
+  ASSERT_TRUE(client.ok());
+  EXPECT_EQ(client->secret_hash.size(), 32u);
+  EXPECT_EQ(client->secret_hash.find(secret_), std::string::npos);
+  EXPECT_NE(client->secret_hash, crypto::Sha256(secret_));
 }
 
 TEST_F(OidcProviderTest, TheHomePageListsTheSiteDirectory) {
