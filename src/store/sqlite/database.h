@@ -71,6 +71,9 @@ class Connection {
   StatusOr<Statement> Prepare(const std::string& sql);
   // Runs one or more statements without results (DDL, PRAGMA, BEGIN/COMMIT).
   Status Exec(const std::string& sql);
+  // Runs one statement without results through the statement cache (BEGIN, COMMIT, PRAGMA):
+  // cheaper than Exec, which parses its text every time.
+  Status Run(const std::string& sql);
   // Rows changed by the last INSERT/UPDATE/DELETE on this connection.
   int Changes() const;
 
