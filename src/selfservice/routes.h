@@ -5,7 +5,7 @@
 //   GET  /signin, POST /signin     sign in                      (signin/signin_handler.cc)
 //   POST /signout                  end this browser's session   (signin/signin_handler.cc)
 //   GET  /account                  account information          (settings/settings_handler.cc)
-//   POST /account/profile, /account/password, /account/sessions/revoke
+//   POST /account/profile, /account/password, /account/sessions/revoke, /account/sites/revoke
 #pragma once
 
 #include "http/router.h"
