@@ -86,7 +86,8 @@ std::string Base64(std::string_view in) {
   std::string out;
   size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+    unsigned v =
+        (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
     out += t[v >> 18 & 63];
     out += t[v >> 12 & 63];
     out += t[v >> 6 & 63];
@@ -128,7 +129,8 @@ std::string QueryValue(std::string_view url, std::string_view name) {
   while (!rest.empty()) {
     size_t amp = rest.find('&');
     std::string_view pair = rest.substr(0, amp);
-    if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=') {
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
+        pair[name.size()] == '=') {
       return std::string(pair.substr(name.size() + 1));
     }
     if (amp == std::string_view::npos) break;
@@ -167,10 +169,14 @@ long ParseResponse(const std::string& in, Response* r) {
       size_t v = colon + 1;
       while (v < eol && in[v] == ' ') ++v;
       std::string value = in.substr(v, eol - v);
-      if (name == "content-length") content_length = std::atol(value.c_str());
-      else if (name == "location") r->location = value;
-      else if (name == "transfer-encoding") chunked = value.find("chunked") != std::string::npos;
-      else if (name == "connection") r->close = value.find("close") != std::string::npos;
+      if (name == "content-length")
+        content_length = std::atol(value.c_str());
+      else if (name == "location")
+        r->location = value;
+      else if (name == "transfer-encoding")
+        chunked = value.find("chunked") != std::string::npos;
+      else if (name == "connection")
+        r->close = value.find("close") != std::string::npos;
     }
     line = eol + 2;
   }
@@ -215,7 +221,8 @@ double CpuSecondsOfPid(int pid) {
 double OwnCpuSeconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec +
+         u.ru_stime.tv_usec / 1e6;
 }
 
 enum class Step { kAuthorize, kToken, kRefresh };
@@ -238,10 +245,11 @@ class Bench {
     if (o_.host_header.empty()) o_.host_header = "localhost:" + std::to_string(o_.port);
     basic_ = "Basic " + Base64(PercentEncode(o_.client_id) + ":" + PercentEncode(o_.client_secret));
     authorize_ = "GET /authorize?response_type=code&client_id=" + PercentEncode(o_.client_id) +
-                 "&redirect_uri=" + PercentEncode(o_.redirect_uri) + "&scope=" + PercentEncode(o_.scope) +
+                 "&redirect_uri=" + PercentEncode(o_.redirect_uri) +
+                 "&scope=" + PercentEncode(o_.scope) +
                  "&state=bench-state&nonce=bench-nonce&code_challenge=" + kChallenge +
-                 "&code_challenge_method=S256 HTTP/1.1\r\nHost: " + o_.host_header + "\r\nCookie: " + o_.cookie +
-                 "\r\nAccept: text/html\r\n\r\n";
+                 "&code_challenge_method=S256 HTTP/1.1\r\nHost: " + o_.host_header +
+                 "\r\nCookie: " + o_.cookie + "\r\nAccept: text/html\r\n\r\n";
   }
 
   int Run() {
@@ -280,10 +288,13 @@ class Bench {
     double gen_cpu = OwnCpuSeconds() - gen_cpu_start_;
     double server_cpu = o_.server_pid ? CpuSecondsOfPid(o_.server_pid) - server_cpu_start_ : 0;
     double secs = std::chrono::duration<double>(window_end_ - window_start_).count();
-    std::printf("completed=%zu seconds=%.2f rate=%.1f p50_ms=%.2f p99_ms=%.2f step1_p99_ms=%.2f step2_p99_ms=%.2f "
-                "errors=%ld gen_cpu_s=%.2f server_cpu_s=%.2f\n",
-                flows_.size(), secs, flows_.size() / secs, Percentile(flows_, 0.50), Percentile(flows_, 0.99),
-                Percentile(step1_, 0.99), Percentile(step2_, 0.99), errors_, gen_cpu, server_cpu);
+    std::printf(
+        "completed=%zu seconds=%.2f rate=%.1f p50_ms=%.2f p99_ms=%.2f step1_p99_ms=%.2f "
+        "step2_p99_ms=%.2f "
+        "errors=%ld gen_cpu_s=%.2f server_cpu_s=%.2f\n",
+        flows_.size(), secs, flows_.size() / secs, Percentile(flows_, 0.50),
+        Percentile(flows_, 0.99), Percentile(step1_, 0.99), Percentile(step2_, 0.99), errors_,
+        gen_cpu, server_cpu);
     if (!first_error_.empty()) std::fprintf(stderr, "first error: %s\n", first_error_.c_str());
     return 0;
   }
@@ -311,7 +322,8 @@ class Bench {
     a.sin_port = htons(static_cast<uint16_t>(o_.port));
     inet_pton(AF_INET, o_.host.c_str(), &a.sin_addr);
     if (connect(c.fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-      std::fprintf(stderr, "oidc_flow_bench: connect %s:%d: %s\n", o_.host.c_str(), o_.port, std::strerror(errno));
+      std::fprintf(stderr, "oidc_flow_bench: connect %s:%d: %s\n", o_.host.c_str(), o_.port,
+                   std::strerror(errno));
       return false;
     }
     int one = 1;
@@ -329,7 +341,9 @@ class Bench {
   void StartFlow(Conn& c) {
     c.flow_start = Clock::now();
     if (o_.mode == "refresh" && c.have_refresh) {
-      Send(c, Step::kRefresh, TokenRequest("grant_type=refresh_token&refresh_token=" + PercentEncode(c.refresh_token)));
+      Send(
+          c, Step::kRefresh,
+          TokenRequest("grant_type=refresh_token&refresh_token=" + PercentEncode(c.refresh_token)));
     } else {
       Send(c, Step::kAuthorize, authorize_);
     }
@@ -337,8 +351,8 @@ class Bench {
 
   std::string TokenRequest(const std::string& body) {
     return "POST /token HTTP/1.1\r\nHost: " + o_.host_header + "\r\nAuthorization: " + basic_ +
-           "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + std::to_string(body.size()) +
-           "\r\n\r\n" + body;
+           "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
   }
 
   void Send(Conn& c, Step step, std::string request) {
@@ -400,17 +414,20 @@ class Bench {
     if (c.step == Step::kAuthorize) {
       std::string code = QueryValue(r.location, "code");
       if ((r.status != 302 && r.status != 303) || code.empty()) {
-        return Error(c, r, "authorize: status " + std::to_string(r.status) + " location " + r.location);
+        return Error(c, r,
+                     "authorize: status " + std::to_string(r.status) + " location " + r.location);
       }
       if (counted) step1_.push_back(step_ms);
       Send(c, Step::kToken,
            TokenRequest("grant_type=authorization_code&code=" + PercentEncode(code) +
-                        "&redirect_uri=" + PercentEncode(o_.redirect_uri) + "&code_verifier=" + kVerifier));
+                        "&redirect_uri=" + PercentEncode(o_.redirect_uri) +
+                        "&code_verifier=" + kVerifier));
       return;
     }
     if (r.status != 200 || JsonString(r.body, "access_token").empty()) {
-      return Error(c, r, std::string(c.step == Step::kToken ? "token" : "refresh") + ": status " +
-                             std::to_string(r.status) + " " + r.body.substr(0, 200));
+      return Error(c, r,
+                   std::string(c.step == Step::kToken ? "token" : "refresh") + ": status " +
+                       std::to_string(r.status) + " " + r.body.substr(0, 200));
     }
     if (o_.mode == "once") {
       std::printf("%s\n", r.body.c_str());
@@ -488,29 +505,43 @@ int main(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--host") o.host = v;
-    else if (k == "--port") o.port = std::atoi(v.c_str());
-    else if (k == "--host-header") o.host_header = v;
-    else if (k == "--mode") o.mode = v;
-    else if (k == "--client-id") o.client_id = v;
-    else if (k == "--client-secret") o.client_secret = v;
-    else if (k == "--cookie") o.cookie = v;
-    else if (k == "--redirect-uri") o.redirect_uri = v;
-    else if (k == "--scope") o.scope = v;
-    else if (k == "--connections") o.connections = std::atoi(v.c_str());
-    else if (k == "--duration") o.duration = std::atof(v.c_str());
-    else if (k == "--warmup") o.warmup = std::atof(v.c_str());
-    else if (k == "--server-pid") o.server_pid = std::atoi(v.c_str());
+    if (k == "--host")
+      o.host = v;
+    else if (k == "--port")
+      o.port = std::atoi(v.c_str());
+    else if (k == "--host-header")
+      o.host_header = v;
+    else if (k == "--mode")
+      o.mode = v;
+    else if (k == "--client-id")
+      o.client_id = v;
+    else if (k == "--client-secret")
+      o.client_secret = v;
+    else if (k == "--cookie")
+      o.cookie = v;
+    else if (k == "--redirect-uri")
+      o.redirect_uri = v;
+    else if (k == "--scope")
+      o.scope = v;
+    else if (k == "--connections")
+      o.connections = std::atoi(v.c_str());
+    else if (k == "--duration")
+      o.duration = std::atof(v.c_str());
+    else if (k == "--warmup")
+      o.warmup = std::atof(v.c_str());
+    else if (k == "--server-pid")
+      o.server_pid = std::atoi(v.c_str());
     else {
       std::fprintf(stderr, "oidc_flow_bench: unknown option %s\n", k.c_str());
       return 2;
     }
   }
-  if (o.port <= 0 || o.client_id.empty() || (o.mode != "code" && o.mode != "refresh" && o.mode != "once") ||
-      o.connections <= 0) {
-    std::fprintf(stderr,
-                 "usage: oidc_flow_bench --port P --mode code|refresh|once --client-id ID --client-secret S "
-                 "--cookie C [--connections N] [--duration S] [--warmup S] [--server-pid PID]\n");
+  if (o.port <= 0 || o.client_id.empty() ||
+      (o.mode != "code" && o.mode != "refresh" && o.mode != "once") || o.connections <= 0) {
+    std::fprintf(
+        stderr,
+        "usage: oidc_flow_bench --port P --mode code|refresh|once --client-id ID --client-secret S "
+        "--cookie C [--connections N] [--duration S] [--warmup S] [--server-pid PID]\n");
     return 2;
   }
   return Bench(std::move(o)).Run();

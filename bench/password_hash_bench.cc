@@ -24,7 +24,11 @@ void BM_Argon2idVerify(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_Argon2idVerify)->Unit(benchmark::kMillisecond)->UseRealTime()->ThreadRange(1, 2)->MinTime(3.0);
+BENCHMARK(BM_Argon2idVerify)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->ThreadRange(1, 2)
+    ->MinTime(3.0);
 
 }  // namespace
 

@@ -5,8 +5,8 @@
 //   portico-network account list [--limit N]     list accounts
 //   portico-network account lock   <email|id>    lock an account (its sessions stop working)
 //   portico-network account unlock <email|id>    unlock it and clear failed sign-ins
-//   portico-network client add --name N --redirect-uri U [...]   register a site (prints its secret once)
-//   portico-network client list | show <id> | remove <id> | rotate-secret <id>
+//   portico-network client add --name N --redirect-uri U [...]   register a site (prints its secret
+//   once) portico-network client list | show <id> | remove <id> | rotate-secret <id>
 //   portico-network keys rotate [--alg RS256|ES256|EdDSA]          rotate a signing key
 //
 // Configuration: --config FILE or PORTICO_CONFIG, then PORTICO_* variables (see
@@ -41,9 +41,12 @@ constexpr char kUsage[] =
     "       portico-network account list [--limit N]\n"
     "       portico-network account lock|unlock <email-or-account-id>\n"
     "       portico-network client add --name NAME --redirect-uri URI [--redirect-uri URI ...]\n"
-    "             [--post-logout-redirect-uri URI ...] [--auth-method client_secret_basic|client_secret_post|\n"
-    "             private_key_jwt|none] [--jwks-file FILE] [--first-party] [--pairwise [--sector-id HOST]]\n"
-    "             [--id-token-alg RS256|ES256|EdDSA] [--backchannel-logout-uri URI] [--logo-uri URI]\n"
+    "             [--post-logout-redirect-uri URI ...] [--auth-method "
+    "client_secret_basic|client_secret_post|\n"
+    "             private_key_jwt|none] [--jwks-file FILE] [--first-party] [--pairwise "
+    "[--sector-id HOST]]\n"
+    "             [--id-token-alg RS256|ES256|EdDSA] [--backchannel-logout-uri URI] [--logo-uri "
+    "URI]\n"
     "             [--home-uri URI] [--unlisted]\n"
     "       portico-network client list | show <id> | remove <id> | rotate-secret <id>\n"
     "       portico-network keys rotate [--alg RS256|ES256|EdDSA]\n"
@@ -122,8 +125,11 @@ int Serve(const network::NetworkConfig& config) {
   auto port = server.Listen();
   if (!port.ok()) return Fail(port.status());
   if (config.public_url.empty()) (*app)->SetPublicUrl("http://localhost:" + std::to_string(*port));
-  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-  portico::log::Info("ready", {{"url", (*app)->public_url()}, {"port", static_cast<int>(*port)},
+  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count();
+  portico::log::Info("ready", {{"url", (*app)->public_url()},
+                               {"port", static_cast<int>(*port)},
                                {"startup_ms", static_cast<long long>(millis)}});
   (*app)->StartMaintenance();
   std::printf("Portico Network ready at %s/\n", (*app)->public_url().c_str());
@@ -134,13 +140,17 @@ int Serve(const network::NetworkConfig& config) {
 }
 
 void PrintClient(const portico::oidc::Client& c) {
-  std::printf("id:                  %s\nname:                %s\nauth method:         %s\n", c.id.c_str(), c.name.c_str(),
-              c.auth_method.c_str());
+  std::printf("id:                  %s\nname:                %s\nauth method:         %s\n",
+              c.id.c_str(), c.name.c_str(), c.auth_method.c_str());
   for (const auto& u : c.redirect_uris) std::printf("redirect uri:        %s\n", u.c_str());
-  for (const auto& u : c.post_logout_redirect_uris) std::printf("post-logout uri:     %s\n", u.c_str());
-  std::printf("first party:         %s\nsubject type:        %s (sector %s)\nid token alg:        %s\n",
-              c.first_party ? "yes" : "no", c.subject_type.c_str(), c.sector_id.c_str(), c.id_token_alg.c_str());
-  if (!c.backchannel_logout_uri.empty()) std::printf("back-channel logout: %s\n", c.backchannel_logout_uri.c_str());
+  for (const auto& u : c.post_logout_redirect_uris)
+    std::printf("post-logout uri:     %s\n", u.c_str());
+  std::printf(
+      "first party:         %s\nsubject type:        %s (sector %s)\nid token alg:        %s\n",
+      c.first_party ? "yes" : "no", c.subject_type.c_str(), c.sector_id.c_str(),
+      c.id_token_alg.c_str());
+  if (!c.backchannel_logout_uri.empty())
+    std::printf("back-channel logout: %s\n", c.backchannel_logout_uri.c_str());
   std::printf("listed:              %s\n", c.listed ? "yes" : "no");
 }
 
@@ -172,8 +182,9 @@ int ClientCommand(const network::NetworkConfig& config, const Args& args) {
     if (!registered.ok()) return Fail(registered.status());
     PrintClient(registered->client);
     if (!registered->secret.empty()) {
-      std::printf("secret:              %s\n(shown once: store it in the site's configuration now)\n",
-                  registered->secret.c_str());
+      std::printf(
+          "secret:              %s\n(shown once: store it in the site's configuration now)\n",
+          registered->secret.c_str());
     }
     return 0;
   }
@@ -181,7 +192,8 @@ int ClientCommand(const network::NetworkConfig& config, const Args& args) {
     auto clients = store.ListClients();
     if (!clients.ok()) return Fail(clients.status());
     std::printf("%-22s %-20s %s\n", "ID", "AUTH METHOD", "NAME");
-    for (const auto& c : *clients) std::printf("%-22s %-20s %s\n", c.id.c_str(), c.auth_method.c_str(), c.name.c_str());
+    for (const auto& c : *clients)
+      std::printf("%-22s %-20s %s\n", c.id.c_str(), c.auth_method.c_str(), c.name.c_str());
     return 0;
   }
   if (args.words.size() == 3 && (verb == "show" || verb == "remove" || verb == "rotate-secret")) {
@@ -201,7 +213,8 @@ int ClientCommand(const network::NetworkConfig& config, const Args& args) {
     }
     auto secret = (*app)->clients().RotateSecret(id);
     if (!secret.ok()) return Fail(secret.status());
-    std::printf("new secret for %s: %s\n(shown once; the old secret no longer works)\n", id.c_str(), secret->c_str());
+    std::printf("new secret for %s: %s\n(shown once; the old secret no longer works)\n", id.c_str(),
+                secret->c_str());
     return 0;
   }
   std::fputs(kUsage, stderr);
@@ -223,7 +236,8 @@ int KeysCommand(const network::NetworkConfig& config, const Args& args) {
   auto snapshot = (*app)->keys().Current();
   const auto* key = (*app)->keys().Active(*snapshot, *alg);
   std::printf("new %s signing key %s; the previous one stays in the JWKS for 24 hours\n",
-              std::string(portico::jose::AlgorithmName(*alg)).c_str(), key ? key->kid().c_str() : "?");
+              std::string(portico::jose::AlgorithmName(*alg)).c_str(),
+              key ? key->kid().c_str() : "?");
   return 0;
 }
 
@@ -236,8 +250,8 @@ int AccountCommand(const network::NetworkConfig& config, const Args& args) {
     if (!accounts.ok()) return Fail(accounts.status());
     std::printf("%-27s %-8s %s\n", "ID", "STATE", "E-MAIL / NAME");
     for (const auto& a : *accounts) {
-      std::printf("%-27s %-8s %s (%s)\n", a.id.c_str(), a.disabled_at ? "locked" : "active", a.email.c_str(),
-                  a.profile.display_name.c_str());
+      std::printf("%-27s %-8s %s (%s)\n", a.id.c_str(), a.disabled_at ? "locked" : "active",
+                  a.email.c_str(), a.profile.display_name.c_str());
     }
     return 0;
   }
@@ -253,8 +267,10 @@ int AccountCommand(const network::NetworkConfig& config, const Args& args) {
       if (s.ok()) s = (*app)->store().ClearSignInFailures("account:" + account->id);
     }
     if (!s.ok()) return Fail(s);
-    portico::log::Info(verb == "lock" ? "account_locked" : "account_unlocked", {{"account", account->id}});
-    std::printf("%s %s (%s)\n", verb == "lock" ? "locked" : "unlocked", account->id.c_str(), account->email.c_str());
+    portico::log::Info(verb == "lock" ? "account_locked" : "account_unlocked",
+                       {{"account", account->id}});
+    std::printf("%s %s (%s)\n", verb == "lock" ? "locked" : "unlocked", account->id.c_str(),
+                account->email.c_str());
     return 0;
   }
   std::fputs(kUsage, stderr);

@@ -5,11 +5,10 @@
 #include <unistd.h>
 
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <thread>
-
-#include <filesystem>
 
 #include "core/clock.h"
 #include "core/log.h"
@@ -19,9 +18,9 @@
 #include "crypto/random.h"
 #include "identity/password_policy.h"
 #include "identity/sqlite_identity_store.h"
+#include "network_assets.h"
 #include "oidc/sites/site_directory.h"
 #include "oidc/sqlite_oidc_store.h"
-#include "network_assets.h"
 #include "selfservice/routes.h"
 #include "selfservice/web.h"
 #include "store/migrations.h"
@@ -55,7 +54,8 @@ struct NetworkApp::Parts {
 std::vector<std::pair<std::string_view, std::string_view>> NetworkMigrationFiles() {
   std::vector<std::pair<std::string_view, std::string_view>> files;
   for (std::string_view name : assets::Names()) {
-    if (name.size() > 4 && name.substr(name.size() - 4) == ".sql") files.emplace_back(name, assets::Find(name));
+    if (name.size() > 4 && name.substr(name.size() - 4) == ".sql")
+      files.emplace_back(name, assets::Find(name));
   }
   return files;
 }
@@ -92,10 +92,13 @@ void NetworkApp::StartMaintenance(int interval_seconds) {
     while (!p->stopping) {
       lock.unlock();
       auto purged = PurgeExpired();
-      if (purged.ok()) log::Info("maintenance_purged", {{"rows", *purged}});
-      else log::Warn("maintenance_failed", {{"status", purged.status().ToString()}});
+      if (purged.ok())
+        log::Info("maintenance_purged", {{"rows", *purged}});
+      else
+        log::Warn("maintenance_failed", {{"status", purged.status().ToString()}});
       lock.lock();
-      p->maintenance_wake.wait_for(lock, std::chrono::seconds(interval_seconds), [p] { return p->stopping; });
+      p->maintenance_wake.wait_for(lock, std::chrono::seconds(interval_seconds),
+                                   [p] { return p->stopping; });
     }
   });
 }
@@ -120,12 +123,15 @@ std::string OriginOf(const std::string& url) {
 }
 
 void AddOperationalRoutes(http::Router& router, store::sqlite::Database& db) {
-  router.Get("/healthz", [](const http::Request&) {
-    http::Response r;
-    r.SetHeader("Content-Type", "text/plain; charset=utf-8");
-    r.body = "ok\n";
-    return r;
-  }, http::Execution::kInline);
+  router.Get(
+      "/healthz",
+      [](const http::Request&) {
+        http::Response r;
+        r.SetHeader("Content-Type", "text/plain; charset=utf-8");
+        r.body = "ok\n";
+        return r;
+      },
+      http::Execution::kInline);
   router.Get("/readyz", [&db](const http::Request&) {
     http::Response r;
     r.SetHeader("Content-Type", "text/plain; charset=utf-8");
@@ -137,13 +143,16 @@ void AddOperationalRoutes(http::Router& router, store::sqlite::Database& db) {
     r.body = s.ok() ? "ready\n" : "database unavailable\n";
     return r;
   });
-  router.Get("/static/style.css", [](const http::Request&) {
-    http::Response r;
-    r.SetHeader("Content-Type", "text/css; charset=utf-8");
-    r.SetHeader("Cache-Control", "public, max-age=3600");
-    r.body = std::string(ui::StaticAsset("style.css"));
-    return r;
-  }, http::Execution::kInline);
+  router.Get(
+      "/static/style.css",
+      [](const http::Request&) {
+        http::Response r;
+        r.SetHeader("Content-Type", "text/css; charset=utf-8");
+        r.SetHeader("Cache-Control", "public, max-age=3600");
+        r.body = std::string(ui::StaticAsset("style.css"));
+        return r;
+      },
+      http::Execution::kInline);
 }
 
 // The key-encryption key: from configuration, or a file in the data directory made on first
@@ -152,7 +161,8 @@ StatusOr<std::string> LoadKeyEncryptionKey(const NetworkConfig& config) {
   if (!config.key_encryption_key.empty()) {
     auto key = crypto::Base64UrlDecode(config.key_encryption_key);
     if (!key || key->size() != crypto::kAeadKeyBytes) {
-      return InvalidArgumentError("keys.encryption_key must be 32 bytes in base64url (43 characters)");
+      return InvalidArgumentError(
+          "keys.encryption_key must be 32 bytes in base64url (43 characters)");
     }
     return *key;
   }
@@ -162,23 +172,27 @@ StatusOr<std::string> LoadKeyEncryptionKey(const NetworkConfig& config) {
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
     auto key = crypto::Base64UrlDecode(text);
-    if (!key || key->size() != crypto::kAeadKeyBytes) return InvalidArgumentError(path + " does not hold a 32-byte key");
+    if (!key || key->size() != crypto::kAeadKeyBytes)
+      return InvalidArgumentError(path + " does not hold a 32-byte key");
     return *key;
   }
   std::string key = crypto::SecureRandom::Get().Bytes(crypto::kAeadKeyBytes);
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) return UnavailableError("cannot create " + path);
   std::string text = crypto::Base64UrlEncode(key) + "\n";
-  bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                 ::fsync(fd) == 0;
   ::close(fd);
   if (!written) return UnavailableError("cannot write " + path);
-  log::Warn("key_encryption_key_created", {{"path", path}, {"advice", "set keys.encryption_key in production"}});
+  log::Warn("key_encryption_key_created",
+            {{"path", path}, {"advice", "set keys.encryption_key in production"}});
   return key;
 }
 
 }  // namespace
 
-StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& config, Clock* clock) {
+StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& config,
+                                                         Clock* clock) {
   Clock& now = clock != nullptr ? *clock : SystemClock::Get();
   std::unique_ptr<NetworkApp> app(new NetworkApp());
   Parts& p = *app->parts_;
@@ -186,7 +200,9 @@ StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& co
   p.config = config;
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) return UnavailableError("cannot create data directory " + config.data_dir + ": " + ec.message());
+  if (ec)
+    return UnavailableError("cannot create data directory " + config.data_dir + ": " +
+                            ec.message());
   ::chmod(config.data_dir.c_str(), 0700);
 
   PORTICO_ASSIGN_OR_RETURN(p.db, store::sqlite::Database::Open(config.DatabasePath()));
@@ -194,42 +210,54 @@ StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& co
   PORTICO_RETURN_IF_ERROR(store::ApplyMigrations(*p.db, migrations).status());
 
   p.store = std::make_unique<identity::SqliteIdentityStore>(*p.db);
-  p.hasher = std::make_unique<crypto::PasswordHasher>(crypto::PasswordHashParams{}, config.password_pepper);
-  p.policy = std::make_unique<identity::PasswordPolicy>(assets::Find("common-passwords.txt"), config.strict_passwords);
+  p.hasher = std::make_unique<crypto::PasswordHasher>(crypto::PasswordHashParams{},
+                                                      config.password_pepper);
+  p.policy = std::make_unique<identity::PasswordPolicy>(assets::Find("common-passwords.txt"),
+                                                        config.strict_passwords);
   identity::SessionPolicy sessions;
   sessions.idle_timeout = config.session_idle_minutes * 60;
   sessions.absolute_timeout = config.session_absolute_hours * 3600;
   sessions.remember_absolute_timeout = config.remember_days * 86400;
-  sessions.remember_idle_timeout = std::min<int64_t>(14 * 86400, sessions.remember_absolute_timeout);
+  sessions.remember_idle_timeout =
+      std::min<int64_t>(14 * 86400, sessions.remember_absolute_timeout);
   p.accounts = std::make_unique<identity::AccountService>(*p.store, *p.hasher, *p.policy, now,
                                                           crypto::SecureRandom::Get(), sessions);
-  PORTICO_ASSIGN_OR_RETURN(std::string csrf_key, p.store->GetOrCreateSecret(
-      "csrf", [] { return crypto::SecureRandom::Get().Bytes(32); }, now.NowSeconds()));
-  p.public_url = config.public_url.empty() ? "http://localhost:" + std::to_string(config.listen_port) : config.public_url;
-  p.web = std::make_unique<selfservice::SelfServiceWeb>(*p.accounts, csrf_key,
-                                                        selfservice::WebOptions{OriginOf(p.public_url)});
+  PORTICO_ASSIGN_OR_RETURN(
+      std::string csrf_key,
+      p.store->GetOrCreateSecret(
+          "csrf", [] { return crypto::SecureRandom::Get().Bytes(32); }, now.NowSeconds()));
+  p.public_url = config.public_url.empty()
+                     ? "http://localhost:" + std::to_string(config.listen_port)
+                     : config.public_url;
+  p.web = std::make_unique<selfservice::SelfServiceWeb>(
+      *p.accounts, csrf_key, selfservice::WebOptions{OriginOf(p.public_url)});
   selfservice::RegisterRoutes(p.router, *p.web);
 
   p.oidc_store = std::make_unique<oidc::SqliteOidcStore>(*p.db);
   PORTICO_ASSIGN_OR_RETURN(std::string kek, LoadKeyEncryptionKey(config));
-  PORTICO_ASSIGN_OR_RETURN(p.keys, oidc::KeyManager::Open(*p.oidc_store, kek, now, crypto::SecureRandom::Get(),
-                                                                  config.keys_reload_seconds));
+  PORTICO_ASSIGN_OR_RETURN(
+      p.keys, oidc::KeyManager::Open(*p.oidc_store, kek, now, crypto::SecureRandom::Get(),
+                                     config.keys_reload_seconds));
   auto secret = [&](const char* name) {
-    return p.store->GetOrCreateSecret(name, [] { return crypto::SecureRandom::Get().Bytes(32); }, now.NowSeconds());
+    return p.store->GetOrCreateSecret(
+        name, [] { return crypto::SecureRandom::Get().Bytes(32); }, now.NowSeconds());
   };
   PORTICO_ASSIGN_OR_RETURN(std::string client_secret_key, secret("client-secret"));
   PORTICO_ASSIGN_OR_RETURN(std::string pairwise_key, secret("pairwise"));
-  p.clients = std::make_unique<oidc::ClientRegistry>(*p.oidc_store, client_secret_key, now, crypto::SecureRandom::Get(),
-                                                     p.public_url, p.public_url + "/token");
-  p.provider = std::make_unique<oidc::Provider>(oidc::ProviderOptions{p.public_url}, *p.oidc_store, *p.store, *p.web,
-                                                *p.keys, *p.clients, now, crypto::SecureRandom::Get(), pairwise_key);
+  p.clients = std::make_unique<oidc::ClientRegistry>(*p.oidc_store, client_secret_key, now,
+                                                     crypto::SecureRandom::Get(), p.public_url,
+                                                     p.public_url + "/token");
+  p.provider = std::make_unique<oidc::Provider>(oidc::ProviderOptions{p.public_url}, *p.oidc_store,
+                                                *p.store, *p.web, *p.keys, *p.clients, now,
+                                                crypto::SecureRandom::Get(), pairwise_key);
   p.provider->RegisterRoutes(p.router);
   p.sites = std::make_unique<oidc::SiteDirectory>(*p.oidc_store, now);
   p.web->SetSitesView(p.sites.get());
   AddOperationalRoutes(p.router, *p.db);
   p.router.SetErrorRenderer([](int status, std::string_view reason) {
     ui::Data data;
-    data.set("heading", status == 404 ? std::string("Page not found") : "Error " + std::to_string(status));
+    data.set("heading",
+             status == 404 ? std::string("Page not found") : "Error " + std::to_string(status));
     data.set("message", std::string(reason));
     data.set("back", std::string("/"));
     data.set("back_label", std::string("Go to the home page"));

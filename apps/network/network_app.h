@@ -24,7 +24,8 @@ class NetworkApp {
   // Creates the data directory, opens the database, applies migrations and builds the services.
   // Errors: kUnavailable (data directory or database), kFailedPrecondition (newer schema).
   // `clock` (tests) defaults to the system clock and must outlive the app.
-  static StatusOr<std::unique_ptr<NetworkApp>> Create(const NetworkConfig& config, Clock* clock = nullptr);
+  static StatusOr<std::unique_ptr<NetworkApp>> Create(const NetworkConfig& config,
+                                                      Clock* clock = nullptr);
   ~NetworkApp();
 
   const http::Router& router() const;

@@ -7,10 +7,20 @@ namespace portico::network {
 
 const std::vector<std::string>& NetworkConfigKeys() {
   static const std::vector<std::string> keys = {
-      "listen",               "public_url",            "http.io_threads",       "http.worker_threads",
-      "http.access_log",      "data_dir",               "password.strict",       "password.pepper",
-      "log.level",            "session.idle_minutes",   "session.absolute_hours", "session.remember_days",
-      "keys.encryption_key",  "keys.reload_seconds",
+      "listen",
+      "public_url",
+      "http.io_threads",
+      "http.worker_threads",
+      "http.access_log",
+      "data_dir",
+      "password.strict",
+      "password.pepper",
+      "log.level",
+      "session.idle_minutes",
+      "session.absolute_hours",
+      "session.remember_days",
+      "keys.encryption_key",
+      "keys.reload_seconds",
   };
   return keys;
 }
@@ -36,12 +46,15 @@ Status ParseListen(const std::string& text, std::string* host, uint16_t* port) {
 
 StatusOr<NetworkConfig> LoadNetworkConfig(const std::string& path) {
   PORTICO_ASSIGN_OR_RETURN(Settings s, Settings::Load(path, NetworkConfigKeys()));
-  for (const auto& key : s.unknown_keys()) log::Warn("unknown_setting", {{"key", key}, {"file", path}});
+  for (const auto& key : s.unknown_keys())
+    log::Warn("unknown_setting", {{"key", key}, {"file", path}});
   NetworkConfig c;
-  PORTICO_RETURN_IF_ERROR(ParseListen(s.GetString("listen", "127.0.0.1:8080"), &c.listen_address, &c.listen_port));
+  PORTICO_RETURN_IF_ERROR(
+      ParseListen(s.GetString("listen", "127.0.0.1:8080"), &c.listen_address, &c.listen_port));
   c.public_url = s.GetString("public_url", "");
   while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
-  if (!c.public_url.empty() && c.public_url.rfind("https://", 0) != 0 && c.public_url.rfind("http://", 0) != 0) {
+  if (!c.public_url.empty() && c.public_url.rfind("https://", 0) != 0 &&
+      c.public_url.rfind("http://", 0) != 0) {
     return InvalidArgumentError("public_url must start with https:// (or http:// for local use)");
   }
   c.data_dir = s.GetString("data_dir", "./var");
@@ -53,8 +66,10 @@ StatusOr<NetworkConfig> LoadNetworkConfig(const std::string& path) {
   c.worker_threads = static_cast<int>(workers);
   PORTICO_ASSIGN_OR_RETURN(c.access_log, s.GetBool("http.access_log", true));
   c.log_level = s.GetString("log.level", "info");
-  PORTICO_ASSIGN_OR_RETURN(c.session_idle_minutes, s.GetInt("session.idle_minutes", 30, 1, 7 * 24 * 60));
-  PORTICO_ASSIGN_OR_RETURN(c.session_absolute_hours, s.GetInt("session.absolute_hours", 12, 1, 24 * 30));
+  PORTICO_ASSIGN_OR_RETURN(c.session_idle_minutes,
+                           s.GetInt("session.idle_minutes", 30, 1, 7 * 24 * 60));
+  PORTICO_ASSIGN_OR_RETURN(c.session_absolute_hours,
+                           s.GetInt("session.absolute_hours", 12, 1, 24 * 30));
   PORTICO_ASSIGN_OR_RETURN(c.remember_days, s.GetInt("session.remember_days", 30, 1, 365));
   c.key_encryption_key = s.GetString("keys.encryption_key", "");
   PORTICO_ASSIGN_OR_RETURN(c.keys_reload_seconds, s.GetInt("keys.reload_seconds", 60, 1, 3600));

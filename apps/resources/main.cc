@@ -5,8 +5,8 @@
 //   PORTICO_RESOURCES_PUBLIC_URL     http://localhost:<port>
 //   PORTICO_RESOURCES_DATA_DIR       ./var/resources
 //   PORTICO_RESOURCES_ISSUER         the Network's URL, e.g. http://localhost:8080
-//   PORTICO_RESOURCES_CLIENT_ID / PORTICO_RESOURCES_CLIENT_SECRET   from `portico-network client add`
-//   PORTICO_RESOURCES_COOKIE_KEY     base64url 32 bytes (default: a key file in the data dir)
+//   PORTICO_RESOURCES_CLIENT_ID / PORTICO_RESOURCES_CLIENT_SECRET   from `portico-network client
+//   add` PORTICO_RESOURCES_COOKIE_KEY     base64url 32 bytes (default: a key file in the data dir)
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -46,7 +46,8 @@ StatusOr<std::string> CookieKey(const std::string& configured, const std::string
       text = crypto::Base64UrlEncode(key);
       int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
       std::string line = text + "\n";
-      if (fd < 0 || ::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()) || ::fsync(fd) != 0) {
+      if (fd < 0 || ::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()) ||
+          ::fsync(fd) != 0) {
         if (fd >= 0) ::close(fd);
         return UnavailableError("cannot write " + path);
       }
@@ -54,7 +55,8 @@ StatusOr<std::string> CookieKey(const std::string& configured, const std::string
     }
   }
   auto key = crypto::Base64UrlDecode(text);
-  if (!key || key->size() != crypto::kAeadKeyBytes) return InvalidArgumentError("the cookie key must be 32 bytes in base64url");
+  if (!key || key->size() != crypto::kAeadKeyBytes)
+    return InvalidArgumentError("the cookie key must be 32 bytes in base64url");
   return *key;
 }
 
@@ -71,13 +73,15 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  auto settings = Settings::Load(config_path, {"resources.listen", "resources.public_url", "resources.data_dir",
-                                               "resources.issuer", "resources.client_id", "resources.client_secret",
-                                               "resources.cookie_key"});
+  auto settings =
+      Settings::Load(config_path, {"resources.listen", "resources.public_url", "resources.data_dir",
+                                   "resources.issuer", "resources.client_id",
+                                   "resources.client_secret", "resources.cookie_key"});
   if (!settings.ok()) return Fail(settings.status());
   std::string listen = settings->GetString("resources.listen", "127.0.0.1:8082");
   size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) return Fail(InvalidArgumentError("resources.listen must be host:port"));
+  if (colon == std::string::npos)
+    return Fail(InvalidArgumentError("resources.listen must be host:port"));
   http::ServerOptions options;
   options.address = listen.substr(0, colon) == "localhost" ? "127.0.0.1" : listen.substr(0, colon);
   options.port = static_cast<uint16_t>(std::atoi(listen.substr(colon + 1).c_str()));
@@ -88,7 +92,8 @@ int main(int argc, char** argv) {
   config.rp.issuer = settings->GetString("resources.issuer", "http://localhost:8080");
   config.rp.client_id = settings->GetString("resources.client_id", "");
   config.rp.client_secret = settings->GetString("resources.client_secret", "");
-  if (config.rp.client_id.empty()) return Fail(InvalidArgumentError("resources.client_id is required (register the site first)"));
+  if (config.rp.client_id.empty())
+    return Fail(InvalidArgumentError("resources.client_id is required (register the site first)"));
   std::filesystem::create_directories(config.data_dir);
   auto key = CookieKey(settings->GetString("resources.cookie_key", ""), config.data_dir);
   if (!key.ok()) return Fail(key.status());
@@ -100,7 +105,8 @@ int main(int argc, char** argv) {
   http::Server server(options, router);
   auto port = server.Listen();
   if (!port.ok()) return Fail(port.status());
-  config.public_url = settings->GetString("resources.public_url", "http://localhost:" + std::to_string(*port));
+  config.public_url =
+      settings->GetString("resources.public_url", "http://localhost:" + std::to_string(*port));
   auto site = resources::ResourcesSite::Create(config, SystemClock::Get());
   if (!site.ok()) return Fail(site.status());
   router = (*site)->router();

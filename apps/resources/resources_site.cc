@@ -1,9 +1,8 @@
 #include "resources_site.h"
 
-#include <kainjow/mustache.hpp>
-
 #include <chrono>
 #include <filesystem>
+#include <kainjow/mustache.hpp>
 #include <thread>
 
 #include "core/log.h"
@@ -38,7 +37,8 @@ std::string RenderPage(const kainjow::mustache::data& data) {
 
 }  // namespace
 
-ResourcesSite::ResourcesSite(ResourcesConfig config, Clock& clock) : config_(std::move(config)), clock_(clock) {}
+ResourcesSite::ResourcesSite(ResourcesConfig config, Clock& clock)
+    : config_(std::move(config)), clock_(clock) {}
 ResourcesSite::~ResourcesSite() = default;
 
 StatusOr<std::unique_ptr<ResourcesSite>> ResourcesSite::Create(ResourcesConfig config, Clock& clock,
@@ -53,19 +53,22 @@ StatusOr<std::unique_ptr<ResourcesSite>> ResourcesSite::Create(ResourcesConfig c
   PORTICO_ASSIGN_OR_RETURN(site->db_, store::sqlite::Database::Open(c.data_dir + "/resources.db"));
   std::vector<std::pair<std::string_view, std::string_view>> files;
   for (auto name : assets::Names()) {
-    if (name.size() > 4 && name.substr(name.size() - 4) == ".sql") files.emplace_back(name, assets::Find(name));
+    if (name.size() > 4 && name.substr(name.size() - 4) == ".sql")
+      files.emplace_back(name, assets::Find(name));
   }
   PORTICO_ASSIGN_OR_RETURN(auto migrations, store::MigrationsFromFiles(files));
   PORTICO_RETURN_IF_ERROR(store::ApplyMigrations(*site->db_, migrations).status());
   // The Network may still be starting: wait for its discovery document.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds);
   for (;;) {
-    auto rp = rp::RelyingParty::Create(c.rp, site->http_client_, clock, crypto::SecureRandom::Get());
+    auto rp =
+        rp::RelyingParty::Create(c.rp, site->http_client_, clock, crypto::SecureRandom::Get());
     if (rp.ok()) {
       site->rp_ = std::move(*rp);
       break;
     }
-    if (rp.status().code() != StatusCode::kUnavailable || std::chrono::steady_clock::now() >= deadline) {
+    if (rp.status().code() != StatusCode::kUnavailable ||
+        std::chrono::steady_clock::now() >= deadline) {
       return rp.status();
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -76,13 +79,17 @@ StatusOr<std::unique_ptr<ResourcesSite>> ResourcesSite::Create(ResourcesConfig c
   site->router_.Get("/login", [s](const http::Request& r) { return s->Login(r); });
   site->router_.Get("/callback", [s](const http::Request& r) { return s->Callback(r); });
   site->router_.Post("/logout", [s](const http::Request& r) { return s->Logout(r); });
-  site->router_.Post("/backchannel-logout", [s](const http::Request& r) { return s->BackchannelLogout(r); });
-  site->router_.Get("/healthz", [](const http::Request&) {
-    http::Response r;
-    r.SetHeader("Content-Type", "text/plain");
-    r.body = "ok\n";
-    return r;
-  }, http::Execution::kInline);
+  site->router_.Post("/backchannel-logout",
+                     [s](const http::Request& r) { return s->BackchannelLogout(r); });
+  site->router_.Get(
+      "/healthz",
+      [](const http::Request&) {
+        http::Response r;
+        r.SetHeader("Content-Type", "text/plain");
+        r.body = "ok\n";
+        return r;
+      },
+      http::Execution::kInline);
   return site;
 }
 
@@ -90,14 +97,17 @@ std::string ResourcesSite::CsrfFor(const std::string& token_hash) const {
   return crypto::Base64UrlEncode(crypto::HmacSha256(config_.rp.cookie_key, "logout:" + token_hash));
 }
 
-std::optional<ResourcesSite::LocalSession> ResourcesSite::CurrentSession(const http::Request& request) {
+std::optional<ResourcesSite::LocalSession> ResourcesSite::CurrentSession(
+    const http::Request& request) {
   auto token = http::FindCookie(request.Header("cookie").value_or(""), kSessionCookie);
   if (!token || token->size() > 100) return std::nullopt;
   std::string hash = crypto::Sha256(*token);
   std::optional<LocalSession> found;
   Status s = db_->Read([&](store::sqlite::Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto q, c.Prepare(
-        "SELECT name, email, id_token FROM sessions WHERE token_hash = ? AND expires_at > ?"));
+    PORTICO_ASSIGN_OR_RETURN(
+        auto q,
+        c.Prepare(
+            "SELECT name, email, id_token FROM sessions WHERE token_hash = ? AND expires_at > ?"));
     q.BindBlob(1, hash).Bind(2, clock_.NowSeconds());
     PORTICO_ASSIGN_OR_RETURN(bool row, q.Step());
     if (row) found = LocalSession{hash, q.Text(0), q.Text(1), q.Text(2)};
@@ -120,7 +130,8 @@ http::Response ResourcesSite::Home(const http::Request& request, const std::stri
   http::Response page = Html(RenderPage(data), message.empty() ? 200 : 400);
   // The sign-out form ends at the Network (RP-initiated logout): browsers check that redirect
   // against form-action, so the Network's origin is allowed there.
-  page.SetHeader("Content-Security-Policy", http::ContentSecurityPolicyWithFormAction(IssuerOrigin()));
+  page.SetHeader("Content-Security-Policy",
+                 http::ContentSecurityPolicyWithFormAction(IssuerOrigin()));
   return page;
 }
 
@@ -140,7 +151,8 @@ http::Response ResourcesSite::Login(const http::Request& request) {
   http::Response r;
   r.status = 302;
   r.SetHeader("Location", start->authorization_url);
-  r.AddHeader("Set-Cookie", http::FormatSetCookie({kLoginCookie, start->transaction_cookie, 600, true, "Lax"}));
+  r.AddHeader("Set-Cookie",
+              http::FormatSetCookie({kLoginCookie, start->transaction_cookie, 600, true, "Lax"}));
   return r;
 }
 
@@ -159,18 +171,26 @@ http::Response ResourcesSite::Callback(const http::Request& request) {
   int64_t now = clock_.NowSeconds();
   std::string name = signed_in->name.empty() ? signed_in->email : signed_in->name;
   Status s = db_->Write([&](store::sqlite::Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto q, c.Prepare(
-        "INSERT INTO sessions (token_hash, subject, name, email, network_sid, id_token, created_at, expires_at) "
-        "VALUES (?,?,?,?,?,?,?,?)"));
-    q.BindBlob(1, crypto::Sha256(token)).Bind(2, signed_in->subject).Bind(3, name).Bind(4, signed_in->email);
-    q.Bind(5, signed_in->network_sid).Bind(6, signed_in->id_token).Bind(7, now).Bind(8, now + kSessionLifetime);
+    PORTICO_ASSIGN_OR_RETURN(auto q,
+                             c.Prepare("INSERT INTO sessions (token_hash, subject, name, email, "
+                                       "network_sid, id_token, created_at, expires_at) "
+                                       "VALUES (?,?,?,?,?,?,?,?)"));
+    q.BindBlob(1, crypto::Sha256(token))
+        .Bind(2, signed_in->subject)
+        .Bind(3, name)
+        .Bind(4, signed_in->email);
+    q.Bind(5, signed_in->network_sid)
+        .Bind(6, signed_in->id_token)
+        .Bind(7, now)
+        .Bind(8, now + kSessionLifetime);
     return q.Run();
   });
   if (!s.ok()) return Home(request, "Signing in is not possible right now. Please try again.");
   log::Info("resources_signed_in", {{"subject", signed_in->subject}});
   http::Response r = http::SeeOther(signed_in->return_to.empty() ? "/" : signed_in->return_to);
   r.status = 302;
-  r.AddHeader("Set-Cookie", http::FormatSetCookie({kSessionCookie, token, std::nullopt, true, "Lax"}));
+  r.AddHeader("Set-Cookie",
+              http::FormatSetCookie({kSessionCookie, token, std::nullopt, true, "Lax"}));
   r.AddHeader("Set-Cookie", http::FormatDeleteCookie(kLoginCookie));
   return r;
 }
@@ -179,7 +199,8 @@ http::Response ResourcesSite::Logout(const http::Request& request) {
   auto session = CurrentSession(request);
   if (!session) return http::SeeOther("/");
   auto form = http::FormData::Parse(request.body);
-  if (!form || !crypto::ConstantTimeEquals(form->GetOr("csrf_token"), CsrfFor(session->token_hash))) {
+  if (!form ||
+      !crypto::ConstantTimeEquals(form->GetOr("csrf_token"), CsrfFor(session->token_hash))) {
     return Home(request, "That sign-out form expired. Please try again.");
   }
   Status s = db_->Write([&](store::sqlite::Connection& c) {
@@ -208,8 +229,9 @@ http::Response ResourcesSite::BackchannelLogout(const http::Request& request) {
     return r;
   }
   Status s = db_->Write([&](store::sqlite::Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto q, c.Prepare(sid->empty() ? "DELETE FROM sessions WHERE subject = ?"
-                                                             : "DELETE FROM sessions WHERE network_sid = ?"));
+    PORTICO_ASSIGN_OR_RETURN(
+        auto q, c.Prepare(sid->empty() ? "DELETE FROM sessions WHERE subject = ?"
+                                       : "DELETE FROM sessions WHERE network_sid = ?"));
     q.Bind(1, sid->empty() ? subject : *sid);
     return q.Run();
   });

@@ -22,14 +22,15 @@ namespace portico::resources {
 struct ResourcesConfig {
   std::string public_url;  // this site's origin, e.g. http://localhost:8082
   std::string data_dir = "./var/resources";
-  rp::RpConfig rp;         // issuer, client id and secret; URIs are derived from public_url
+  rp::RpConfig rp;  // issuer, client id and secret; URIs are derived from public_url
 };
 
 class ResourcesSite {
  public:
   // Opens the site's database and discovers the Network (retrying for up to `wait_seconds`
   // while the Network starts). Errors: kUnavailable, kFailedPrecondition.
-  static StatusOr<std::unique_ptr<ResourcesSite>> Create(ResourcesConfig config, Clock& clock, int wait_seconds = 30);
+  static StatusOr<std::unique_ptr<ResourcesSite>> Create(ResourcesConfig config, Clock& clock,
+                                                         int wait_seconds = 30);
   ~ResourcesSite();
 
   const http::Router& router() const { return router_; }

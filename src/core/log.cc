@@ -16,10 +16,14 @@ std::atomic<Level> g_min_level{Level::kInfo};
 
 std::string_view LevelName(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
@@ -42,11 +46,16 @@ void AppendTimestamp(std::string& out) {
 void SetMinLevel(Level level) { g_min_level = level; }
 
 bool ParseLevel(std::string_view name, Level* out) {
-  if (name == "debug") *out = Level::kDebug;
-  else if (name == "info") *out = Level::kInfo;
-  else if (name == "warn") *out = Level::kWarn;
-  else if (name == "error") *out = Level::kError;
-  else return false;
+  if (name == "debug")
+    *out = Level::kDebug;
+  else if (name == "info")
+    *out = Level::kInfo;
+  else if (name == "warn")
+    *out = Level::kWarn;
+  else if (name == "error")
+    *out = Level::kError;
+  else
+    return false;
   return true;
 }
 
@@ -56,11 +65,21 @@ void AppendJsonString(std::string& out, std::string_view text) {
   std::string valid = utf8::ReplaceInvalid(text);
   for (unsigned char c : valid) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";
@@ -88,8 +107,10 @@ void Write(Level level, std::string_view event, std::initializer_list<Field> fie
     line += ',';
     AppendJsonString(line, f.key);
     line += ':';
-    if (f.quoted) AppendJsonString(line, f.value);
-    else line += f.value;
+    if (f.quoted)
+      AppendJsonString(line, f.value);
+    else
+      line += f.value;
   }
   line += "}\n";
   // One write(2) per line keeps lines from different threads whole.

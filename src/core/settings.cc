@@ -1,9 +1,10 @@
 #include "core/settings.h"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <toml++/toml.h>
 
 namespace portico {
 namespace {
@@ -31,18 +32,23 @@ void Flatten(const toml::table& table, const std::string& prefix,
 std::string Settings::EnvName(std::string_view key) {
   std::string name = "PORTICO_";
   for (char c : key) {
-    if (c == '.') name += '_';
-    else if (c >= 'a' && c <= 'z') name += static_cast<char>(c - 'a' + 'A');
-    else name += c;
+    if (c == '.')
+      name += '_';
+    else if (c >= 'a' && c <= 'z')
+      name += static_cast<char>(c - 'a' + 'A');
+    else
+      name += c;
   }
   return name;
 }
 
-StatusOr<Settings> Settings::Load(const std::string& path, const std::vector<std::string>& known_keys) {
+StatusOr<Settings> Settings::Load(const std::string& path,
+                                  const std::vector<std::string>& known_keys) {
   Settings settings;
   if (!path.empty()) {
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) return NotFoundError("configuration file " + path + " does not exist");
+    if (!std::filesystem::exists(path, ec))
+      return NotFoundError("configuration file " + path + " does not exist");
     // Debian's toml++ is built with exceptions: a syntax error arrives as toml::parse_error.
     try {
       toml::table parsed = toml::parse_file(path);
@@ -54,7 +60,8 @@ StatusOr<Settings> Settings::Load(const std::string& path, const std::vector<std
     }
   }
   for (const auto& [key, value] : settings.values_) {
-    if (std::find(known_keys.begin(), known_keys.end(), key) == known_keys.end()) settings.unknown_keys_.push_back(key);
+    if (std::find(known_keys.begin(), known_keys.end(), key) == known_keys.end())
+      settings.unknown_keys_.push_back(key);
   }
   for (const auto& key : known_keys) {
     if (const char* v = std::getenv(EnvName(key).c_str())) settings.values_[key] = v;
@@ -67,7 +74,8 @@ std::string Settings::GetString(std::string_view key, std::string_view fallback)
   return it == values_.end() ? std::string(fallback) : it->second;
 }
 
-StatusOr<int64_t> Settings::GetInt(std::string_view key, int64_t fallback, int64_t min, int64_t max) const {
+StatusOr<int64_t> Settings::GetInt(std::string_view key, int64_t fallback, int64_t min,
+                                   int64_t max) const {
   auto it = values_.find(key);
   if (it == values_.end()) return fallback;
   const std::string& text = it->second;
@@ -76,7 +84,8 @@ StatusOr<int64_t> Settings::GetInt(std::string_view key, int64_t fallback, int64
   long long v = std::strtoll(text.c_str(), &end, 10);
   if (text.empty() || *end != '\0' || errno == ERANGE || v < min || v > max) {
     return InvalidArgumentError("setting " + std::string(key) + " must be an integer between " +
-                                std::to_string(min) + " and " + std::to_string(max) + ", not '" + text + "'");
+                                std::to_string(min) + " and " + std::to_string(max) + ", not '" +
+                                text + "'");
   }
   return static_cast<int64_t>(v);
 }
@@ -87,7 +96,8 @@ StatusOr<bool> Settings::GetBool(std::string_view key, bool fallback) const {
   const std::string& v = it->second;
   if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
   if (v == "false" || v == "0" || v == "no" || v == "off") return false;
-  return InvalidArgumentError("setting " + std::string(key) + " must be true or false, not '" + v + "'");
+  return InvalidArgumentError("setting " + std::string(key) + " must be true or false, not '" + v +
+                              "'");
 }
 
 }  // namespace portico

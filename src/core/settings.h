@@ -9,9 +9,9 @@
 
 #include <cstdint>
 #include <map>
-#include <vector>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -21,7 +21,8 @@ class Settings {
  public:
   // Reads `path` (empty: no file) then the environment for the `known_keys`.
   // Errors: kNotFound (missing file), kInvalidArgument (TOML syntax, with line and column).
-  static StatusOr<Settings> Load(const std::string& path, const std::vector<std::string>& known_keys);
+  static StatusOr<Settings> Load(const std::string& path,
+                                 const std::vector<std::string>& known_keys);
 
   // Sets a value directly (tests, command-line flags).
   void Set(std::string key, std::string value) { values_[std::move(key)] = std::move(value); }

@@ -47,7 +47,8 @@ class SettingsTest : public ::testing::Test {
 
 TEST_F(SettingsTest, EnvNameIsPrefixedUpperCaseWithUnderscores) {
   EXPECT_EQ(Settings::EnvName("http.listen"), "PORTICO_HTTP_LISTEN");
-  EXPECT_EQ(Settings::EnvName("session.idle_timeout_minutes"), "PORTICO_SESSION_IDLE_TIMEOUT_MINUTES");
+  EXPECT_EQ(Settings::EnvName("session.idle_timeout_minutes"),
+            "PORTICO_SESSION_IDLE_TIMEOUT_MINUTES");
 }
 
 TEST_F(SettingsTest, LoadFlattensTomlTablesIntoDottedKeys) {

@@ -49,13 +49,25 @@ class [[nodiscard]] Status {
 };
 
 inline Status OkStatus() { return Status(); }
-inline Status InvalidArgumentError(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status InvalidArgumentError(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status NotFoundError(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
-inline Status AlreadyExistsError(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
-inline Status PermissionDeniedError(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
-inline Status UnauthenticatedError(std::string m) { return {StatusCode::kUnauthenticated, std::move(m)}; }
-inline Status ResourceExhaustedError(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
-inline Status FailedPreconditionError(std::string m) { return {StatusCode::kFailedPrecondition, std::move(m)}; }
+inline Status AlreadyExistsError(std::string m) {
+  return {StatusCode::kAlreadyExists, std::move(m)};
+}
+inline Status PermissionDeniedError(std::string m) {
+  return {StatusCode::kPermissionDenied, std::move(m)};
+}
+inline Status UnauthenticatedError(std::string m) {
+  return {StatusCode::kUnauthenticated, std::move(m)};
+}
+inline Status ResourceExhaustedError(std::string m) {
+  return {StatusCode::kResourceExhausted, std::move(m)};
+}
+inline Status FailedPreconditionError(std::string m) {
+  return {StatusCode::kFailedPrecondition, std::move(m)};
+}
 inline Status AbortedError(std::string m) { return {StatusCode::kAborted, std::move(m)}; }
 inline Status UnavailableError(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status InternalError(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
@@ -65,14 +77,23 @@ template <typename T>
 class [[nodiscard]] StatusOr {
  public:
   StatusOr(Status status) : status_(std::move(status)) { assert(!status_.ok()); }  // NOLINT
-  StatusOr(T value) : value_(std::move(value)) {}                                // NOLINT
+  StatusOr(T value) : value_(std::move(value)) {}                                  // NOLINT
 
   bool ok() const { return status_.ok(); }
   const Status& status() const { return status_; }
 
-  T& value() & { assert(ok()); return *value_; }
-  const T& value() const& { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  T& value() & {
+    assert(ok());
+    return *value_;
+  }
+  const T& value() const& {
+    assert(ok());
+    return *value_;
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*value_);
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
@@ -86,17 +107,17 @@ class [[nodiscard]] StatusOr {
 }  // namespace portico
 
 // Returns the Status of `expr` from the enclosing function when it is not OK.
-#define PORTICO_RETURN_IF_ERROR(expr)          \
-  do {                                         \
-    ::portico::Status portico_status_ = (expr); \
+#define PORTICO_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::portico::Status portico_status_ = (expr);        \
     if (!portico_status_.ok()) return portico_status_; \
   } while (0)
 
 #define PORTICO_CONCAT_INNER(a, b) a##b
 #define PORTICO_CONCAT(a, b) PORTICO_CONCAT_INNER(a, b)
 // `PORTICO_ASSIGN_OR_RETURN(auto x, Foo());` declares x from a StatusOr or returns its error.
-#define PORTICO_ASSIGN_OR_RETURN(lhs, expr)                              \
-  auto PORTICO_CONCAT(portico_or_, __LINE__) = (expr);                    \
-  if (!PORTICO_CONCAT(portico_or_, __LINE__).ok())                        \
-    return PORTICO_CONCAT(portico_or_, __LINE__).status();               \
+#define PORTICO_ASSIGN_OR_RETURN(lhs, expr)                \
+  auto PORTICO_CONCAT(portico_or_, __LINE__) = (expr);     \
+  if (!PORTICO_CONCAT(portico_or_, __LINE__).ok())         \
+    return PORTICO_CONCAT(portico_or_, __LINE__).status(); \
   lhs = std::move(PORTICO_CONCAT(portico_or_, __LINE__)).value()

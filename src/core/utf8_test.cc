@@ -34,7 +34,7 @@ TEST(Utf8Test, IsValidAcceptsTwoThreeAndFourByteSequences) {
 }
 
 TEST(Utf8Test, IsValidRejectsOverlongEncodings) {
-  EXPECT_FALSE(IsValid("\xC0\xAF"));          // '/' in two bytes
+  EXPECT_FALSE(IsValid("\xC0\xAF"));  // '/' in two bytes
   EXPECT_FALSE(IsValid("\xC1\xBF"));
   EXPECT_FALSE(IsValid("\xC0\x80"));          // NUL in two bytes ("modified UTF-8")
   EXPECT_FALSE(IsValid("\xE0\x80\xAF"));      // '/' in three bytes
@@ -44,10 +44,10 @@ TEST(Utf8Test, IsValidRejectsOverlongEncodings) {
 }
 
 TEST(Utf8Test, IsValidRejectsSurrogates) {
-  EXPECT_FALSE(IsValid("\xED\xA0\x80"));  // U+D800
-  EXPECT_FALSE(IsValid("\xED\xAF\xBF"));  // U+DBFF
-  EXPECT_FALSE(IsValid("\xED\xB0\x80"));  // U+DC00
-  EXPECT_FALSE(IsValid("\xED\xBF\xBF"));  // U+DFFF
+  EXPECT_FALSE(IsValid("\xED\xA0\x80"));              // U+D800
+  EXPECT_FALSE(IsValid("\xED\xAF\xBF"));              // U+DBFF
+  EXPECT_FALSE(IsValid("\xED\xB0\x80"));              // U+DC00
+  EXPECT_FALSE(IsValid("\xED\xBF\xBF"));              // U+DFFF
   EXPECT_FALSE(IsValid("\xED\xA0\xBD\xED\xB8\x80"));  // CESU-8 pair for 😀
 }
 
@@ -66,17 +66,23 @@ TEST(Utf8Test, IsValidRejectsTruncatedSequences) {
   EXPECT_FALSE(IsValid("\xF0\x9F\x98"));
   EXPECT_FALSE(IsValid("\xF0\x9F"));
   EXPECT_FALSE(IsValid("abc\xE2\x82"));  // truncated at the end of otherwise valid text
-  EXPECT_FALSE(IsValid("\xE2\x82" "abc"));  // continuation byte missing mid-text
-  EXPECT_FALSE(IsValid("\xC3" "a"));
+  EXPECT_FALSE(
+      IsValid("\xE2\x82"
+              "abc"));  // continuation byte missing mid-text
+  EXPECT_FALSE(
+      IsValid("\xC3"
+              "a"));
 }
 
 TEST(Utf8Test, IsValidRejectsStrayAndInvalidBytes) {
-  EXPECT_FALSE(IsValid("\x80"));          // lone continuation byte
-  EXPECT_FALSE(IsValid("a\xBF" "b"));
+  EXPECT_FALSE(IsValid("\x80"));  // lone continuation byte
+  EXPECT_FALSE(
+      IsValid("a\xBF"
+              "b"));
   EXPECT_FALSE(IsValid("\xFE"));
   EXPECT_FALSE(IsValid("\xFF"));
-  EXPECT_FALSE(IsValid("\xC3\xA9\xA9"));  // extra continuation byte
-  EXPECT_FALSE(IsValid("\xE2\x28\xA1"));  // second byte is not a continuation
+  EXPECT_FALSE(IsValid("\xC3\xA9\xA9"));      // extra continuation byte
+  EXPECT_FALSE(IsValid("\xE2\x28\xA1"));      // second byte is not a continuation
   EXPECT_FALSE(IsValid("\xF0\x9F\x98\x28"));  // fourth byte is not a continuation
 }
 
@@ -86,7 +92,10 @@ TEST(Utf8Test, CountCodePointsCountsCharactersNotBytes) {
   EXPECT_EQ(CountCodePoints("\xC3\xA9"), 1u);
   EXPECT_EQ(CountCodePoints("\xE2\x82\xAC"), 1u);
   EXPECT_EQ(CountCodePoints("\xF0\x9F\x98\x80"), 1u);
-  EXPECT_EQ(CountCodePoints("a\xC3\xA9" "b\xE2\x82\xAC" "c\xF0\x9F\x98\x80"), 6u);
+  EXPECT_EQ(CountCodePoints("a\xC3\xA9"
+                            "b\xE2\x82\xAC"
+                            "c\xF0\x9F\x98\x80"),
+            6u);
   // A combining sequence is two code points (normalization is the caller's job).
   EXPECT_EQ(CountCodePoints("e\xCC\x81"), 2u);
 }
@@ -98,24 +107,35 @@ TEST(Utf8Test, ReplaceInvalidKeepsValidTextUnchanged) {
 }
 
 TEST(Utf8Test, ReplaceInvalidReplacesIllFormedBytesWithU_FFFD) {
-  EXPECT_EQ(ReplaceInvalid("a\xFF" "b"), std::string("a") + kReplacement + "b");
+  EXPECT_EQ(ReplaceInvalid("a\xFF"
+                           "b"),
+            std::string("a") + kReplacement + "b");
   EXPECT_EQ(ReplaceInvalid("\x80"), kReplacement);
   // Overlong: neither byte can start or continue a well-formed sequence.
   EXPECT_EQ(ReplaceInvalid("\xC0\xAF"), std::string(kReplacement) + kReplacement);
   // Valid characters around the bad byte survive.
-  EXPECT_EQ(ReplaceInvalid("\xC3\xA9\xFF\xC3\xA9"), std::string("\xC3\xA9") + kReplacement + "\xC3\xA9");
+  EXPECT_EQ(ReplaceInvalid("\xC3\xA9\xFF\xC3\xA9"),
+            std::string("\xC3\xA9") + kReplacement + "\xC3\xA9");
 }
 
 TEST(Utf8Test, ReplaceInvalidAlwaysProducesValidUtf8) {
-  const char* inputs[] = {"\xED\xA0\x80", "\xF4\x90\x80\x80", "abc\xE2\x82", "\xE2\x82" "abc",
-                          "\xF0\x9F\x98", "\xC3\x28", "\xFE\xFF"};
+  const char* inputs[] = {"\xED\xA0\x80",
+                          "\xF4\x90\x80\x80",
+                          "abc\xE2\x82",
+                          "\xE2\x82"
+                          "abc",
+                          "\xF0\x9F\x98",
+                          "\xC3\x28",
+                          "\xFE\xFF"};
   for (const char* input : inputs) {
     std::string out = ReplaceInvalid(input);
     EXPECT_TRUE(IsValid(out)) << "input: " << input;
     EXPECT_NE(out.find(kReplacement), std::string::npos) << "input: " << input;
   }
   // ASCII after a truncated sequence is kept.
-  std::string out = ReplaceInvalid("\xE2\x82" "abc");
+  std::string out = ReplaceInvalid(
+      "\xE2\x82"
+      "abc");
   EXPECT_EQ(out.substr(out.size() - 3), "abc");
 }
 
@@ -125,7 +145,7 @@ TEST(Utf8Test, HasControlCharactersAllowsTabCrLf) {
   EXPECT_FALSE(HasControlCharacters("a\tb"));
   EXPECT_FALSE(HasControlCharacters("line one\r\nline two\n"));
   EXPECT_FALSE(HasControlCharacters("caf\xC3\xA9 \xF0\x9F\x98\x80"));  // multi-byte is not control
-  EXPECT_FALSE(HasControlCharacters(" ~"));                            // 0x20 and 0x7E are printable
+  EXPECT_FALSE(HasControlCharacters(" ~"));  // 0x20 and 0x7E are printable
 }
 
 TEST(Utf8Test, HasControlCharactersFindsOtherC0ControlsAndDel) {
@@ -133,9 +153,9 @@ TEST(Utf8Test, HasControlCharactersFindsOtherC0ControlsAndDel) {
   EXPECT_TRUE(HasControlCharacters("a\x01"));
   EXPECT_TRUE(HasControlCharacters("\x1B[31m"));  // ESC
   EXPECT_TRUE(HasControlCharacters("a\x1F"));
-  EXPECT_TRUE(HasControlCharacters("\x0B"));      // vertical tab
-  EXPECT_TRUE(HasControlCharacters("\x0C"));      // form feed
-  EXPECT_TRUE(HasControlCharacters("a\x7F"));     // DEL
+  EXPECT_TRUE(HasControlCharacters("\x0B"));   // vertical tab
+  EXPECT_TRUE(HasControlCharacters("\x0C"));   // form feed
+  EXPECT_TRUE(HasControlCharacters("a\x7F"));  // DEL
 }
 
 }  // namespace

@@ -15,11 +15,12 @@ namespace portico::crypto {
 inline constexpr size_t kAeadKeyBytes = 32;
 
 // Errors: kInvalidArgument when `key` is not 32 bytes; kInternal when OpenSSL fails.
-StatusOr<std::string> Seal(std::string_view key, std::string_view plaintext, std::string_view associated,
-                           Random& random);
+StatusOr<std::string> Seal(std::string_view key, std::string_view plaintext,
+                           std::string_view associated, Random& random);
 
 // Errors: kInvalidArgument when `key` is not 32 bytes; kPermissionDenied when the sealed value
 // was altered, was sealed under another key, or with other associated data.
-StatusOr<std::string> Open(std::string_view key, std::string_view sealed, std::string_view associated);
+StatusOr<std::string> Open(std::string_view key, std::string_view sealed,
+                           std::string_view associated);
 
 }  // namespace portico::crypto

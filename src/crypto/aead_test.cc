@@ -17,12 +17,14 @@ TEST(AeadTest, SealedValuesOpenWithTheSameKeyAndContext) {
 }
 
 TEST(AeadTest, EachSealUsesAFreshNonce) {
-  EXPECT_NE(*Seal(kKey, "same", "a", SecureRandom::Get()), *Seal(kKey, "same", "a", SecureRandom::Get()));
+  EXPECT_NE(*Seal(kKey, "same", "a", SecureRandom::Get()),
+            *Seal(kKey, "same", "a", SecureRandom::Get()));
 }
 
 TEST(AeadTest, RefusesAnotherKeyAnotherContextOrAnyChangedByte) {
   std::string sealed = *Seal(kKey, "secret", "kid-1", SecureRandom::Get());
-  EXPECT_EQ(Open(std::string(32, 'x'), sealed, "kid-1").status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(Open(std::string(32, 'x'), sealed, "kid-1").status().code(),
+            StatusCode::kPermissionDenied);
   EXPECT_EQ(Open(kKey, sealed, "kid-2").status().code(), StatusCode::kPermissionDenied);
   for (size_t i = 0; i < sealed.size(); ++i) {
     std::string changed = sealed;
@@ -33,7 +35,8 @@ TEST(AeadTest, RefusesAnotherKeyAnotherContextOrAnyChangedByte) {
 }
 
 TEST(AeadTest, RefusesKeysOfTheWrongLength) {
-  EXPECT_EQ(Seal("short", "x", "", SecureRandom::Get()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Seal("short", "x", "", SecureRandom::Get()).status().code(),
+            StatusCode::kInvalidArgument);
   EXPECT_EQ(Open("short", std::string(40, 'a'), "").status().code(), StatusCode::kInvalidArgument);
 }
 

@@ -12,7 +12,8 @@ namespace {
 
 TEST(Sha256Test, MatchesFips180_2OneBlockMessage) {
   // FIPS 180-2 Appendix B.1.
-  EXPECT_EQ(HexEncode(Sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(HexEncode(Sha256("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(Sha256Test, MatchesFips180_2MultiBlockMessage) {
@@ -22,7 +23,8 @@ TEST(Sha256Test, MatchesFips180_2MultiBlockMessage) {
 }
 
 TEST(Sha256Test, HashesEmptyInputAndEmbeddedNul) {
-  EXPECT_EQ(HexEncode(Sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(HexEncode(Sha256("")),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(Sha256("").size(), 32u);
   EXPECT_NE(Sha256(std::string("a\0b", 3)), Sha256("a"));
 }

@@ -11,7 +11,8 @@ constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 constexpr std::array<int8_t, 256> MakeReverse() {
   std::array<int8_t, 256> table{};
   for (auto& v : table) v = -1;
-  for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
+  for (int i = 0; i < 64; ++i)
+    table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
   return table;
 }
 constexpr auto kReverse = MakeReverse();
@@ -71,9 +72,12 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   while (pad < 2 && pad < text.size() && text[text.size() - 1 - pad] == '=') ++pad;
   std::string url(text.substr(0, text.size() - pad));
   for (char& c : url) {
-    if (c == '+') c = '-';
-    else if (c == '/') c = '_';
-    else if (c == '-' || c == '_') return std::nullopt;
+    if (c == '+')
+      c = '-';
+    else if (c == '/')
+      c = '_';
+    else if (c == '-' || c == '_')
+      return std::nullopt;
   }
   return Base64UrlDecode(url);
 }

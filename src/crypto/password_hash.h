@@ -18,8 +18,8 @@
 namespace portico::crypto {
 
 struct PasswordHashParams {
-  uint64_t ops_limit = 2;                 // Argon2 t (passes)
-  size_t mem_limit_bytes = 19ull << 20;   // Argon2 m
+  uint64_t ops_limit = 2;                // Argon2 t (passes)
+  size_t mem_limit_bytes = 19ull << 20;  // Argon2 m
 };
 
 class PasswordHasher {

@@ -23,6 +23,8 @@ SecureRandom& SecureRandom::Get() {
   return random;
 }
 
-std::string RandomToken(Random& random, size_t bytes) { return Base64UrlEncode(random.Bytes(bytes)); }
+std::string RandomToken(Random& random, size_t bytes) {
+  return Base64UrlEncode(random.Bytes(bytes));
+}
 
 }  // namespace portico::crypto

@@ -60,9 +60,10 @@ std::optional<Url> ParseUrl(const std::string& url) {
 }
 
 template <typename Stream>
-StatusOr<ClientResponse> Exchange(Stream& stream, const Url& u, bool post, const std::string& content_type,
-                                  const std::string& body, const HeaderList& headers,
-                                  beast::tcp_stream& deadline_owner, std::chrono::milliseconds timeout) {
+StatusOr<ClientResponse> Exchange(Stream& stream, const Url& u, bool post,
+                                  const std::string& content_type, const std::string& body,
+                                  const HeaderList& headers, beast::tcp_stream& deadline_owner,
+                                  std::chrono::milliseconds timeout) {
   bhttp::request<bhttp::string_body> req{post ? bhttp::verb::post : bhttp::verb::get, u.target, 11};
   req.set(bhttp::field::host, u.host);
   req.set(bhttp::field::user_agent, "portico");
@@ -93,7 +94,8 @@ HttpClient::HttpClient() : impl_(std::make_unique<Impl>()) {}
 HttpClient::~HttpClient() = default;
 
 StatusOr<ClientResponse> HttpClient::Post(const std::string& url, const std::string& content_type,
-                                          const std::string& body, std::chrono::milliseconds timeout,
+                                          const std::string& body,
+                                          std::chrono::milliseconds timeout,
                                           const HeaderList& headers) {
   return Send(true, url, content_type, body, timeout, headers);
 }
@@ -103,8 +105,9 @@ StatusOr<ClientResponse> HttpClient::Get(const std::string& url, std::chrono::mi
   return Send(false, url, "", "", timeout, headers);
 }
 
-StatusOr<ClientResponse> HttpClient::Send(bool post, const std::string& url, const std::string& content_type,
-                                          const std::string& body, std::chrono::milliseconds timeout,
+StatusOr<ClientResponse> HttpClient::Send(bool post, const std::string& url,
+                                          const std::string& content_type, const std::string& body,
+                                          std::chrono::milliseconds timeout,
                                           const HeaderList& headers) {
   auto u = ParseUrl(url);
   if (!u) return InvalidArgumentError("not an absolute http(s) URL: " + url);
@@ -133,7 +136,8 @@ StatusOr<ClientResponse> HttpClient::Send(bool post, const std::string& url, con
   if (ec) return UnavailableError("connect " + u->host + ": " + ec.message());
   stream.handshake(asio::ssl::stream_base::client, ec);
   if (ec) return UnavailableError("TLS with " + u->host + ": " + ec.message());
-  auto result = Exchange(stream, *u, post, content_type, body, headers, beast::get_lowest_layer(stream), timeout);
+  auto result = Exchange(stream, *u, post, content_type, body, headers,
+                         beast::get_lowest_layer(stream), timeout);
   stream.shutdown(ec);
   return result;
 }

@@ -27,18 +27,21 @@ class HttpClient {
 
   // POSTs `body` to the absolute http(s) URL `url`. Errors: kInvalidArgument (bad URL),
   // kUnavailable (connection, TLS or timeout), with the reason in the message.
-  StatusOr<ClientResponse> Post(const std::string& url, const std::string& content_type, const std::string& body,
+  StatusOr<ClientResponse> Post(const std::string& url, const std::string& content_type,
+                                const std::string& body,
                                 std::chrono::milliseconds timeout = std::chrono::milliseconds(3000),
                                 const HeaderList& headers = {});
 
   // GETs `url`. Errors as for Post.
-  StatusOr<ClientResponse> Get(const std::string& url, std::chrono::milliseconds timeout = std::chrono::milliseconds(3000),
+  StatusOr<ClientResponse> Get(const std::string& url,
+                               std::chrono::milliseconds timeout = std::chrono::milliseconds(3000),
                                const HeaderList& headers = {});
 
  private:
   struct Impl;
   StatusOr<ClientResponse> Send(bool post, const std::string& url, const std::string& content_type,
-                                const std::string& body, std::chrono::milliseconds timeout, const HeaderList& headers);
+                                const std::string& body, std::chrono::milliseconds timeout,
+                                const HeaderList& headers);
   std::unique_ptr<Impl> impl_;
 };
 

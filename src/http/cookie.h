@@ -12,8 +12,8 @@
 namespace portico::http {
 
 struct CookieSpec {
-  std::string name;             // e.g. "__Host-portico-session"
-  std::string value;            // token characters only (base64url)
+  std::string name;                        // e.g. "__Host-portico-session"
+  std::string value;                       // token characters only (base64url)
   std::optional<int64_t> max_age_seconds;  // nullopt: a browser-session cookie
   bool http_only = true;
   std::string same_site = "Lax";  // "Lax" or "Strict"

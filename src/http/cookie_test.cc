@@ -21,7 +21,8 @@ std::vector<std::string> Parts(const std::string& set_cookie) {
   size_t start = 0;
   for (;;) {
     size_t end = set_cookie.find("; ", start);
-    parts.push_back(set_cookie.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    parts.push_back(
+        set_cookie.substr(start, end == std::string::npos ? std::string::npos : end - start));
     if (end == std::string::npos) break;
     start = end + 2;
   }
@@ -29,7 +30,8 @@ std::vector<std::string> Parts(const std::string& set_cookie) {
 }
 
 TEST(FormatSetCookieTest, SessionCookieHasHostPrefixAttributes) {
-  std::string header = FormatSetCookie({"__Host-portico-session", "tok_abc-123", std::nullopt, true, "Lax"});
+  std::string header =
+      FormatSetCookie({"__Host-portico-session", "tok_abc-123", std::nullopt, true, "Lax"});
   auto parts = Parts(header);
   ASSERT_FALSE(parts.empty());
   EXPECT_EQ(parts[0], "__Host-portico-session=tok_abc-123");

@@ -93,7 +93,8 @@ TEST(FormDataTest, KeepsRepeatedNamesAndGetReturnsTheFirst) {
   EXPECT_EQ(form->Count("a"), 3u);
   EXPECT_EQ(form->Count("b"), 1u);
   EXPECT_EQ(form->Count("c"), 0u);
-  EXPECT_THAT(form->fields(), ElementsAre(Pair("a", "1"), Pair("b", "x"), Pair("a", "2"), Pair("a", "3")));
+  EXPECT_THAT(form->fields(),
+              ElementsAre(Pair("a", "1"), Pair("b", "x"), Pair("a", "2"), Pair("a", "3")));
 }
 
 TEST(FormDataTest, SkipsEmptyPairs) {
@@ -117,7 +118,7 @@ TEST(FormDataTest, RejectsInvalidUtf8AfterDecoding) {
   EXPECT_EQ(FormData::Parse("a=%C0%AF"), std::nullopt);       // overlong
   EXPECT_EQ(FormData::Parse("a=%ED%A0%80"), std::nullopt);    // surrogate
   EXPECT_EQ(FormData::Parse("ok=1&a=%E2%82"), std::nullopt);  // truncated
-  EXPECT_TRUE(FormData::Parse("a=%E2%82%AC").has_value());   // € is fine
+  EXPECT_TRUE(FormData::Parse("a=%E2%82%AC").has_value());    // € is fine
 }
 
 TEST(FormDataTest, RejectsBadEscapes) {
@@ -156,7 +157,8 @@ TEST(CookieHeaderTest, TrimsSpacesAroundPairsNamesAndValues) {
 }
 
 TEST(CookieHeaderTest, StripsDoubleQuotesAroundValue) {
-  EXPECT_THAT(ParseCookieHeader("a=\"quoted\"; b=\"\""), ElementsAre(Pair("a", "quoted"), Pair("b", "")));
+  EXPECT_THAT(ParseCookieHeader("a=\"quoted\"; b=\"\""),
+              ElementsAre(Pair("a", "quoted"), Pair("b", "")));
   EXPECT_EQ(FindCookie("theme=\"dark\"", "theme"), "dark");
 }
 
@@ -166,7 +168,8 @@ TEST(CookieHeaderTest, KeepsValueBytesUndecoded) {
 }
 
 TEST(CookieHeaderTest, SkipsInvalidNames) {
-  EXPECT_THAT(ParseCookieHeader("b@d=1; good=2; a b=3; (x)=4; ok=5"), ElementsAre(Pair("good", "2"), Pair("ok", "5")));
+  EXPECT_THAT(ParseCookieHeader("b@d=1; good=2; a b=3; (x)=4; ok=5"),
+              ElementsAre(Pair("good", "2"), Pair("ok", "5")));
   EXPECT_EQ(FindCookie("b@d=1", "b@d"), std::nullopt);
 }
 
@@ -182,7 +185,8 @@ TEST(FindCookieTest, FindsByExactName) {
   const char* header = "__Host-portico-csrf=abc; __Host-portico-session=tok123; other=x";
   EXPECT_EQ(FindCookie(header, "__Host-portico-session"), "tok123");
   EXPECT_EQ(FindCookie(header, "__Host-portico-csrf"), "abc");
-  EXPECT_EQ(FindCookie(header, "__host-portico-session"), std::nullopt);  // names are case-sensitive
+  EXPECT_EQ(FindCookie(header, "__host-portico-session"),
+            std::nullopt);  // names are case-sensitive
   EXPECT_EQ(FindCookie(header, "missing"), std::nullopt);
   EXPECT_EQ(FindCookie("", "a"), std::nullopt);
 }

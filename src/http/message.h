@@ -16,11 +16,11 @@ namespace portico::http {
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct Request {
-  std::string method;          // "GET", "POST", … as sent
-  std::string target;          // origin-form request target, e.g. "/signin?return_to=%2F"
-  std::string path;            // target before '?', not percent-decoded
-  std::string query;           // target after '?', without it; empty when absent
-  HeaderList headers;          // lower-case names, in arrival order
+  std::string method;  // "GET", "POST", … as sent
+  std::string target;  // origin-form request target, e.g. "/signin?return_to=%2F"
+  std::string path;    // target before '?', not percent-decoded
+  std::string query;   // target after '?', without it; empty when absent
+  HeaderList headers;  // lower-case names, in arrival order
   std::string body;
   std::string remote_address;  // peer IP, for logs and throttling
 
@@ -36,7 +36,9 @@ struct Response {
   // Sets (replacing) a header; `name` is given in canonical case for the wire.
   void SetHeader(std::string name, std::string value);
   // Appends a header (for Set-Cookie, which may repeat).
-  void AddHeader(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
+  void AddHeader(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+  }
   std::optional<std::string_view> Header(std::string_view name) const;  // case-insensitive
 };
 

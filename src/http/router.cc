@@ -37,11 +37,20 @@ Response PlainErrorPage(int status, std::string_view reason) {
   std::string safe;
   for (char c : reason) {
     switch (c) {
-      case '<': safe += "&lt;"; break;
-      case '>': safe += "&gt;"; break;
-      case '&': safe += "&amp;"; break;
-      case '"': safe += "&quot;"; break;
-      default: safe += c;
+      case '<':
+        safe += "&lt;";
+        break;
+      case '>':
+        safe += "&gt;";
+        break;
+      case '&':
+        safe += "&amp;";
+        break;
+      case '"':
+        safe += "&quot;";
+        break;
+      default:
+        safe += c;
     }
   }
   r.body = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Error " +

@@ -50,7 +50,9 @@ class Router {
   std::string AllowedMethods(std::string_view path) const;
 
   void SetErrorRenderer(ErrorRenderer renderer) { error_renderer_ = std::move(renderer); }
-  Response RenderError(int status, std::string_view reason) const { return error_renderer_(status, reason); }
+  Response RenderError(int status, std::string_view reason) const {
+    return error_renderer_(status, reason);
+  }
 
  private:
   std::map<std::pair<std::string, std::string>, Route, std::less<>> routes_;

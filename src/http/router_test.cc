@@ -22,7 +22,8 @@ Handler Answer(std::string body) {
 }
 
 // Runs the handler found for (method, path); "" when none.
-std::string Call(const Router& router, std::string_view method, std::string_view path, bool* known) {
+std::string Call(const Router& router, std::string_view method, std::string_view path,
+                 bool* known) {
   const Route* route = router.Find(method, path, known);
   if (route == nullptr) return "";
   Request request;
@@ -46,7 +47,8 @@ TEST(RouterTest, FindsExactMethodAndPath) {
 TEST(RouterTest, MatchesPathsExactlyWithoutPrefixOrCaseFolding) {
   Router router;
   router.Get("/account", Answer("account"));
-  for (const char* path : {"/account/", "/Account", "/accounts", "/acc", "/account/x", "account", ""}) {
+  for (const char* path :
+       {"/account/", "/Account", "/accounts", "/acc", "/account/x", "account", ""}) {
     bool known = true;
     EXPECT_EQ(router.Find("GET", path, &known), nullptr) << path;
     EXPECT_FALSE(known) << path;

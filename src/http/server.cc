@@ -79,7 +79,7 @@ Request ToRequest(const bhttp::request<bhttp::string_body>& in, const std::strin
 }
 
 bhttp::response<bhttp::string_body> ToBeast(Response&& in, unsigned version, bool keep_alive,
-                                           bool head) {
+                                            bool head) {
   bhttp::response<bhttp::string_body> out;
   out.version(version);
   out.result(static_cast<unsigned>(in.status));
@@ -101,9 +101,12 @@ int StatusForParseError(const beast::error_code& ec) {
 
 std::string_view ReasonForParseError(int status) {
   switch (status) {
-    case 413: return "The request body is too large.";
-    case 431: return "The request headers are too large.";
-    default: return "The request could not be understood.";
+    case 413:
+      return "The request body is too large.";
+    case 431:
+      return "The request headers are too large.";
+    default:
+      return "The request could not be understood.";
   }
 }
 
@@ -163,8 +166,11 @@ awaitable<void> Server::Impl::Serve(tcp::socket socket) {
       stream.expires_after(options.read_timeout);
       co_await bhttp::async_write(stream, out, kAsTuple);
       if (options.access_log) {
-        log::Info("http_request", {{"method", "-"}, {"path", "-"}, {"status", status},
-                                   {"error", ec.message()}, {"remote", remote}});
+        log::Info("http_request", {{"method", "-"},
+                                   {"path", "-"},
+                                   {"status", status},
+                                   {"error", ec.message()},
+                                   {"remote", remote}});
       }
       break;
     }
@@ -192,9 +198,12 @@ awaitable<void> Server::Impl::Serve(tcp::socket socket) {
       auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - started)
                         .count();
-      log::Info("http_request", {{"method", request.method}, {"path", request.path},
-                                 {"status", status}, {"bytes", static_cast<unsigned long>(body_size)},
-                                 {"micros", static_cast<long long>(micros)}, {"remote", remote}});
+      log::Info("http_request", {{"method", request.method},
+                                 {"path", request.path},
+                                 {"status", status},
+                                 {"bytes", static_cast<unsigned long>(body_size)},
+                                 {"micros", static_cast<long long>(micros)},
+                                 {"remote", remote}});
     }
     if (write_ec || !keep_alive) break;
   }
@@ -259,7 +268,8 @@ Server::~Server() {
 StatusOr<uint16_t> Server::Listen() {
   beast::error_code ec;
   auto address = asio::ip::make_address(impl_->options.address, ec);
-  if (ec) return InvalidArgumentError("listen address '" + impl_->options.address + "': " + ec.message());
+  if (ec)
+    return InvalidArgumentError("listen address '" + impl_->options.address + "': " + ec.message());
   tcp::endpoint endpoint(address, impl_->options.port);
   auto& acceptor = impl_->acceptor;
   acceptor.open(endpoint.protocol(), ec);

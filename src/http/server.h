@@ -27,14 +27,14 @@ namespace portico::http {
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
-  uint16_t port = 8080;  // 0: any free port (tests)
+  uint16_t port = 8080;    // 0: any free port (tests)
   int io_threads = 0;      // 0: one per core
   int worker_threads = 0;  // 0: one per core
   size_t max_header_bytes = 16 * 1024;
   size_t max_body_bytes = 256 * 1024;
-  std::chrono::seconds read_timeout{15};   // to receive one whole request once it started
-  std::chrono::seconds idle_timeout{30};   // keep-alive wait for the next request
-  int max_connections = 10000;             // further connections are closed at once
+  std::chrono::seconds read_timeout{15};  // to receive one whole request once it started
+  std::chrono::seconds idle_timeout{30};  // keep-alive wait for the next request
+  int max_connections = 10000;            // further connections are closed at once
   std::chrono::seconds drain_timeout{5};
   bool handle_signals = false;
   bool access_log = true;

@@ -20,17 +20,17 @@ struct Profile {
   std::string region;
   std::string postal_code;
   std::string country;
-  std::string language;      // BCP 47 tag, e.g. "en" or "pt-BR"
+  std::string language;  // BCP 47 tag, e.g. "en" or "pt-BR"
 };
 
 inline constexpr size_t kMaxFieldLength = 200;
 
 struct Account {
   std::string id;
-  std::string email;            // the primary address, as typed
+  std::string email;  // the primary address, as typed
   bool email_verified = false;
   Profile profile;
-  std::string password_hash;    // empty when the account has no password
+  std::string password_hash;  // empty when the account has no password
   int64_t created_at = 0;
   std::optional<int64_t> disabled_at;  // set: locked by the operator
 };

@@ -11,8 +11,12 @@ namespace {
 constexpr char kSignInFailed[] = "sign-in failed";
 
 std::string Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
+    s.remove_suffix(1);
   return std::string(s);
 }
 
@@ -30,8 +34,8 @@ StatusOr<std::string> CleanProfileField(std::string_view value, std::string_view
   }
   std::string trimmed = Trim(value);
   if (utf8::CountCodePoints(trimmed) > kMaxFieldLength) {
-    return InvalidArgumentError(std::string(label) + " is too long (at most " + std::to_string(kMaxFieldLength) +
-                                " characters).");
+    return InvalidArgumentError(std::string(label) + " is too long (at most " +
+                                std::to_string(kMaxFieldLength) + " characters).");
   }
   return trimmed;
 }
@@ -49,8 +53,8 @@ AccountService::AccountService(IdentityStore& store, const crypto::PasswordHashe
 
 std::string AccountService::HashToken(std::string_view token) { return crypto::Sha256(token); }
 
-Session AccountService::MakeSession(const std::string& account_id, bool remember, const ClientInfo& client,
-                                    std::string* token) {
+Session AccountService::MakeSession(const std::string& account_id, bool remember,
+                                    const ClientInfo& client, std::string* token) {
   int64_t now = clock_.NowSeconds();
   *token = crypto::RandomToken(random_, 32);
   Session s;
@@ -62,18 +66,20 @@ Session AccountService::MakeSession(const std::string& account_id, bool remember
   s.last_seen_at = now;
   s.remember = remember;
   s.idle_timeout = remember ? session_policy_.remember_idle_timeout : session_policy_.idle_timeout;
-  s.expires_at = now + (remember ? session_policy_.remember_absolute_timeout : session_policy_.absolute_timeout);
+  s.expires_at = now + (remember ? session_policy_.remember_absolute_timeout
+                                 : session_policy_.absolute_timeout);
   s.user_agent = utf8::ReplaceInvalid(client.user_agent.substr(0, 300));
   s.ip = client.ip.substr(0, 64);
   return s;
 }
 
-StatusOr<NewSession> AccountService::SignUp(const SignUpRequest& request, const ClientInfo& client, bool remember,
-                                            Field* field) {
+StatusOr<NewSession> AccountService::SignUp(const SignUpRequest& request, const ClientInfo& client,
+                                            bool remember, Field* field) {
   *field = Field::kName;
   Profile profile;
   PORTICO_ASSIGN_OR_RETURN(profile.given_name, CleanProfileField(request.given_name, "Given name"));
-  PORTICO_ASSIGN_OR_RETURN(profile.family_name, CleanProfileField(request.family_name, "Family name"));
+  PORTICO_ASSIGN_OR_RETURN(profile.family_name,
+                           CleanProfileField(request.family_name, "Family name"));
   if (profile.given_name.empty() && profile.family_name.empty()) {
     return InvalidArgumentError("Enter your name.");
   }
@@ -105,8 +111,8 @@ StatusOr<NewSession> AccountService::SignUp(const SignUpRequest& request, const 
   return result;
 }
 
-StatusOr<NewSession> AccountService::SignIn(std::string_view email_input, std::string_view password, bool remember,
-                                            const ClientInfo& client) {
+StatusOr<NewSession> AccountService::SignIn(std::string_view email_input, std::string_view password,
+                                            bool remember, const ClientInfo& client) {
   PORTICO_ASSIGN_OR_RETURN(std::string email, ValidateEmailAddress(email_input));
   std::string key = EmailKey(email);
   auto normalized = PasswordPolicy::Normalize(password);
@@ -117,16 +123,18 @@ StatusOr<NewSession> AccountService::SignIn(std::string_view email_input, std::s
   // Unknown addresses are throttled too, under their own key, so that throttling behaves the
   // same whether or not the address is registered.
   std::string subject = account.ok() ? "account:" + account->id : "address:" + key;
-  PORTICO_ASSIGN_OR_RETURN(AttemptDecision decision, store_.BeginSignInAttempt(subject, clock_.NowSeconds(),
-                                                                               throttle_policy_));
-  bool usable = account.ok() && !account->disabled_at && !account->password_hash.empty() && normalized.ok() &&
-                decision.verdict == AttemptVerdict::kAllowed;
+  PORTICO_ASSIGN_OR_RETURN(
+      AttemptDecision decision,
+      store_.BeginSignInAttempt(subject, clock_.NowSeconds(), throttle_policy_));
+  bool usable = account.ok() && !account->disabled_at && !account->password_hash.empty() &&
+                normalized.ok() && decision.verdict == AttemptVerdict::kAllowed;
   if (!usable) {
     hasher_.VerifyDummy(candidate);
     if (decision.verdict != AttemptVerdict::kAllowed) {
       // Unknown addresses are personal data: the log names only accounts.
-      log::Info("signin_throttled", {{"account", account.ok() ? account->id : std::string("unknown")},
-                                     {"failures", decision.failures}});
+      log::Info("signin_throttled",
+                {{"account", account.ok() ? account->id : std::string("unknown")},
+                 {"failures", decision.failures}});
     }
     return UnauthenticatedError(kSignInFailed);
   }
@@ -180,22 +188,25 @@ Status AccountService::UpdateProfile(const std::string& account_id, Profile in) 
   PORTICO_ASSIGN_OR_RETURN(p.postal_code, CleanProfileField(in.postal_code, "Postal code"));
   PORTICO_ASSIGN_OR_RETURN(p.country, CleanProfileField(in.country, "Country"));
   PORTICO_ASSIGN_OR_RETURN(p.language, CleanProfileField(in.language, "Preferred language"));
-  if (p.given_name.empty() && p.family_name.empty()) return InvalidArgumentError("Enter your name.");
+  if (p.given_name.empty() && p.family_name.empty())
+    return InvalidArgumentError("Enter your name.");
   if (p.display_name.empty()) p.display_name = DefaultDisplayName(p);
   return store_.UpdateProfile(account_id, p, clock_.NowSeconds());
 }
 
-StatusOr<NewSession> AccountService::ChangePassword(const ActiveSession& active, std::string_view current_password,
-                                                    std::string_view new_password, const ClientInfo& client,
-                                                    Field* field) {
+StatusOr<NewSession> AccountService::ChangePassword(const ActiveSession& active,
+                                                    std::string_view current_password,
+                                                    std::string_view new_password,
+                                                    const ClientInfo& client, Field* field) {
   const Account& account = active.account;
   // The current password is a sign-in attempt: it is throttled like one.
   std::string subject = "account:" + account.id;
-  PORTICO_ASSIGN_OR_RETURN(AttemptDecision decision, store_.BeginSignInAttempt(subject, clock_.NowSeconds(),
-                                                                               throttle_policy_));
+  PORTICO_ASSIGN_OR_RETURN(
+      AttemptDecision decision,
+      store_.BeginSignInAttempt(subject, clock_.NowSeconds(), throttle_policy_));
   auto current = PasswordPolicy::Normalize(current_password);
-  bool ok = decision.verdict == AttemptVerdict::kAllowed && current.ok() && !account.password_hash.empty() &&
-            hasher_.Verify(account.password_hash, *current);
+  bool ok = decision.verdict == AttemptVerdict::kAllowed && current.ok() &&
+            !account.password_hash.empty() && hasher_.Verify(account.password_hash, *current);
   if (!ok) {
     *field = Field::kCurrentPassword;
     return InvalidArgumentError("Your current password is not right.");
@@ -210,7 +221,8 @@ StatusOr<NewSession> AccountService::ChangePassword(const ActiveSession& active,
   PORTICO_ASSIGN_OR_RETURN(std::string hash, hasher_.Hash(*normalized));
   NewSession result;
   result.session = MakeSession(account.id, active.session.remember, client, &result.token);
-  PORTICO_RETURN_IF_ERROR(store_.ChangePassword(account.id, hash, clock_.NowSeconds(), result.session));
+  PORTICO_RETURN_IF_ERROR(
+      store_.ChangePassword(account.id, hash, clock_.NowSeconds(), result.session));
   result.account = account;
   result.account.password_hash = hash;
   log::Info("password_changed", {{"account", account.id}});

@@ -30,11 +30,11 @@
 namespace portico::identity {
 
 struct SessionPolicy {
-  int64_t idle_timeout = 30 * 60;               // without "keep me signed in"
+  int64_t idle_timeout = 30 * 60;  // without "keep me signed in"
   int64_t absolute_timeout = 12 * 3600;
-  int64_t remember_idle_timeout = 14 * 86400;   // with "keep me signed in"
+  int64_t remember_idle_timeout = 14 * 86400;  // with "keep me signed in"
   int64_t remember_absolute_timeout = 30 * 86400;
-  int64_t touch_interval = 60;                  // last_seen_at is written at most this often
+  int64_t touch_interval = 60;  // last_seen_at is written at most this often
 };
 
 // Where a request came from, recorded on the session for the devices list.
@@ -68,9 +68,9 @@ enum class Field { kNone, kEmail, kPassword, kName, kCurrentPassword };
 
 class AccountService {
  public:
-  AccountService(IdentityStore& store, const crypto::PasswordHasher& hasher, const PasswordPolicy& policy,
-                 Clock& clock, crypto::Random& random, SessionPolicy session_policy = {},
-                 ThrottlePolicy throttle_policy = {});
+  AccountService(IdentityStore& store, const crypto::PasswordHasher& hasher,
+                 const PasswordPolicy& policy, Clock& clock, crypto::Random& random,
+                 SessionPolicy session_policy = {}, ThrottlePolicy throttle_policy = {});
 
   // Creates an account and signs it in.
   // Errors: kInvalidArgument (message for the person, `*field` says which field);
@@ -96,8 +96,10 @@ class AccountService {
   // hash, ends every session of the account, and returns a fresh session for this device.
   // Errors: kInvalidArgument (with `*field`), kUnauthenticated is reported as kInvalidArgument
   // on kCurrentPassword so the page can say which field is wrong.
-  StatusOr<NewSession> ChangePassword(const ActiveSession& active, std::string_view current_password,
-                                      std::string_view new_password, const ClientInfo& client, Field* field);
+  StatusOr<NewSession> ChangePassword(const ActiveSession& active,
+                                      std::string_view current_password,
+                                      std::string_view new_password, const ClientInfo& client,
+                                      Field* field);
 
   StatusOr<std::vector<Session>> ListSessions(const std::string& account_id);
   // Ends the account's session named `public_id`. Errors: kNotFound.

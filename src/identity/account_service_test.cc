@@ -49,7 +49,8 @@ class AccountServiceTest : public ::testing::Test {
     auto db = store::sqlite::Database::Open((dir_ / "network.db").string());
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
-    std::filesystem::path sql_dir = std::filesystem::path(PORTICO_SOURCE_DIR) / "db" / "network" / "sqlite";
+    std::filesystem::path sql_dir =
+        std::filesystem::path(PORTICO_SOURCE_DIR) / "db" / "network" / "sqlite";
     for (const auto& entry : std::filesystem::directory_iterator(sql_dir)) {
       if (entry.path().extension() == ".sql") {
         migration_files_.emplace_back(entry.path().filename().string(), ReadFile(entry.path()));
@@ -63,17 +64,18 @@ class AccountServiceTest : public ::testing::Test {
     ASSERT_TRUE(applied.ok()) << applied.status().ToString();
 
     store_ = std::make_unique<SqliteIdentityStore>(*db_);
-    policy_ = std::make_unique<PasswordPolicy>(ReadFile(std::filesystem::path(PORTICO_SOURCE_DIR) / "data" /
-                                                        "common-passwords.txt"),
-                                               false);
+    policy_ = std::make_unique<PasswordPolicy>(
+        ReadFile(std::filesystem::path(PORTICO_SOURCE_DIR) / "data" / "common-passwords.txt"),
+        false);
     ASSERT_GT(policy_->common_count(), 1000u);
     session_policy_.idle_timeout = 600;
     session_policy_.absolute_timeout = 3600;
     session_policy_.remember_idle_timeout = 2400;
     session_policy_.remember_absolute_timeout = 7200;
     session_policy_.touch_interval = 60;
-    service_ = std::make_unique<AccountService>(*store_, hasher_, *policy_, clock_, crypto::SecureRandom::Get(),
-                                                session_policy_, throttle_policy_);
+    service_ = std::make_unique<AccountService>(*store_, hasher_, *policy_, clock_,
+                                                crypto::SecureRandom::Get(), session_policy_,
+                                                throttle_policy_);
   }
 
   void TearDown() override {
@@ -84,7 +86,8 @@ class AccountServiceTest : public ::testing::Test {
     std::filesystem::remove_all(dir_, ec);
   }
 
-  NewSession SignUp(const std::string& email, const std::string& password = kPassword, bool remember = false) {
+  NewSession SignUp(const std::string& email, const std::string& password = kPassword,
+                    bool remember = false) {
     SignUpRequest request{email, password, "Ada", "Lovelace"};
     Field field = Field::kNone;
     auto result = service_->SignUp(request, client_, remember, &field);
@@ -92,7 +95,8 @@ class AccountServiceTest : public ::testing::Test {
     return result.ok() ? *result : NewSession{};
   }
 
-  StatusOr<NewSession> SignIn(std::string_view email, std::string_view password, bool remember = false) {
+  StatusOr<NewSession> SignIn(std::string_view email, std::string_view password,
+                              bool remember = false) {
     return service_->SignIn(email, password, remember, client_);
   }
 
@@ -141,17 +145,20 @@ TEST_F(AccountServiceTest, SignUpGivesEachAccountADifferentId) {
 
 TEST_F(AccountServiceTest, SignUpRejectsCommonPassword) {
   Field field = Field::kNone;
-  auto result = service_->SignUp({"ada@example.com", "password123", "Ada", "Lovelace"}, client_, false, &field);
+  auto result = service_->SignUp({"ada@example.com", "password123", "Ada", "Lovelace"}, client_,
+                                 false, &field);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(field, Field::kPassword);
   EXPECT_THAT(result.status().message(), HasSubstr("common"));
-  EXPECT_EQ(store_->FindAccountByEmailKey(EmailKey("ada@example.com")).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->FindAccountByEmailKey(EmailKey("ada@example.com")).status().code(),
+            StatusCode::kNotFound);
 }
 
 TEST_F(AccountServiceTest, SignUpRejectsShortPassword) {
   Field field = Field::kNone;
-  auto result = service_->SignUp({"ada@example.com", "tqzvbwk", "Ada", "Lovelace"}, client_, false, &field);
+  auto result =
+      service_->SignUp({"ada@example.com", "tqzvbwk", "Ada", "Lovelace"}, client_, false, &field);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(field, Field::kPassword);
@@ -159,7 +166,8 @@ TEST_F(AccountServiceTest, SignUpRejectsShortPassword) {
 
 TEST_F(AccountServiceTest, SignUpRejectsMalformedAddressOnEmailField) {
   Field field = Field::kNone;
-  auto result = service_->SignUp({"ada.example.com", kPassword, "Ada", "Lovelace"}, client_, false, &field);
+  auto result =
+      service_->SignUp({"ada.example.com", kPassword, "Ada", "Lovelace"}, client_, false, &field);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(field, Field::kEmail);
@@ -176,7 +184,8 @@ TEST_F(AccountServiceTest, SignUpRequiresAName) {
 TEST_F(AccountServiceTest, SignUpWithTakenAddressInOtherCaseIsAlreadyExists) {
   NewSession first = SignUp("ada@example.com");
   Field field = Field::kNone;
-  auto second = service_->SignUp({"ADA@Example.COM", "another tqzvbwkm pw", "Eve", "Mallory"}, client_, false, &field);
+  auto second = service_->SignUp({"ADA@Example.COM", "another tqzvbwkm pw", "Eve", "Mallory"},
+                                 client_, false, &field);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), StatusCode::kAlreadyExists) << second.status().ToString();
   // The first owner keeps the address and the password.
@@ -207,7 +216,9 @@ TEST_F(AccountServiceTest, SignInNormalizesThePassword) {
 TEST_F(AccountServiceTest, SignInFailuresAreIndistinguishable) {
   SignUp("ada@example.com");
   SignUp("bob@example.com");
-  ASSERT_TRUE(store_->SetDisabled(store_->FindAccountByEmailKey("bob@example.com")->id, clock_.NowSeconds()).ok());
+  ASSERT_TRUE(
+      store_->SetDisabled(store_->FindAccountByEmailKey("bob@example.com")->id, clock_.NowSeconds())
+          .ok());
 
   auto wrong_password = SignIn("ada@example.com", "not the password");
   auto unknown_address = SignIn("nobody@example.com", kPassword);
@@ -252,8 +263,8 @@ TEST_F(AccountServiceTest, ThrottledAfterFreeFailuresEvenWithTheRightPassword) {
 
 TEST_F(AccountServiceTest, ThrottleCountsEverySpellingOfTheAddress) {
   SignUp("ada@example.com");
-  for (const char* spelling : {"ada@example.com", "ADA@EXAMPLE.COM", "Ada@Example.com", "ada@EXAMPLE.com",
-                               "aDa@example.com", "ADA@example.com"}) {
+  for (const char* spelling : {"ada@example.com", "ADA@EXAMPLE.COM", "Ada@Example.com",
+                               "ada@EXAMPLE.com", "aDa@example.com", "ADA@example.com"}) {
     ASSERT_FALSE(SignIn(spelling, "wrong password").ok());
   }
   EXPECT_FALSE(SignIn("ada@example.com", kPassword).ok());
@@ -304,8 +315,8 @@ TEST_F(AccountServiceTest, ResolveSessionReturnsSessionAndAccount) {
 
 TEST_F(AccountServiceTest, ResolveSessionRejectsUnknownTokens) {
   NewSession s = SignUp("ada@example.com");
-  for (const std::string& bad : {std::string(), std::string("x"), s.token + "x", s.token.substr(1),
-                                 std::string(200, 'A')}) {
+  for (const std::string& bad :
+       {std::string(), std::string("x"), s.token + "x", s.token.substr(1), std::string(200, 'A')}) {
     auto r = service_->ResolveSession(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.status().code(), StatusCode::kUnauthenticated) << bad;
@@ -322,7 +333,8 @@ TEST_F(AccountServiceTest, ResolveSessionFailsAfterIdleTimeoutAndDeletesIt) {
   auto expired = service_->ResolveSession(s.token);
   ASSERT_FALSE(expired.ok());
   EXPECT_EQ(expired.status().code(), StatusCode::kUnauthenticated);
-  EXPECT_EQ(store_->FindSession(AccountService::HashToken(s.token)).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->FindSession(AccountService::HashToken(s.token)).status().code(),
+            StatusCode::kNotFound);
   clock_.Set(s.session.created_at);  // gone for good, even if the clock went back
   EXPECT_FALSE(Resolves(s.token));
 }
@@ -339,7 +351,8 @@ TEST_F(AccountServiceTest, ResolveSessionFailsAfterAbsoluteTimeoutDespiteActivit
   auto expired = service_->ResolveSession(s.token);
   ASSERT_FALSE(expired.ok());
   EXPECT_EQ(expired.status().code(), StatusCode::kUnauthenticated);
-  EXPECT_EQ(store_->FindSession(AccountService::HashToken(s.token)).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->FindSession(AccountService::HashToken(s.token)).status().code(),
+            StatusCode::kNotFound);
 }
 
 TEST_F(AccountServiceTest, RememberedSessionUsesLongerTimeouts) {
@@ -348,7 +361,8 @@ TEST_F(AccountServiceTest, RememberedSessionUsesLongerTimeouts) {
   auto plain = SignIn("ada@example.com", kPassword, /*remember=*/false);
   ASSERT_TRUE(remembered.ok() && plain.ok());
   EXPECT_TRUE(remembered->session.remember);
-  EXPECT_EQ(remembered->session.expires_at, clock_.NowSeconds() + session_policy_.remember_absolute_timeout);
+  EXPECT_EQ(remembered->session.expires_at,
+            clock_.NowSeconds() + session_policy_.remember_absolute_timeout);
   clock_.Advance(session_policy_.idle_timeout);
   EXPECT_FALSE(Resolves(plain->token));
   EXPECT_TRUE(Resolves(remembered->token));
@@ -366,7 +380,8 @@ TEST_F(AccountServiceTest, SignOutDeletesTheSession) {
   NewSession s = SignUp("ada@example.com");
   ASSERT_TRUE(service_->SignOut(s.token).ok());
   EXPECT_FALSE(Resolves(s.token));
-  EXPECT_EQ(store_->FindSession(AccountService::HashToken(s.token)).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->FindSession(AccountService::HashToken(s.token)).status().code(),
+            StatusCode::kNotFound);
   EXPECT_TRUE(service_->SignOut(s.token).ok());  // again: still OK
 }
 
@@ -377,7 +392,8 @@ TEST_F(AccountServiceTest, ChangePasswordWithWrongCurrentPasswordIsRefused) {
   auto active = service_->ResolveSession(s.token);
   ASSERT_TRUE(active.ok());
   Field field = Field::kNone;
-  auto changed = service_->ChangePassword(*active, "not my password", kNewPassword, client_, &field);
+  auto changed =
+      service_->ChangePassword(*active, "not my password", kNewPassword, client_, &field);
   ASSERT_FALSE(changed.ok());
   EXPECT_EQ(changed.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(field, Field::kCurrentPassword);
@@ -441,7 +457,8 @@ TEST_F(AccountServiceTest, RevokeSessionEndsOwnSession) {
   ASSERT_TRUE(service_->RevokeSession(here.account.id, elsewhere->session.public_id).ok());
   EXPECT_FALSE(Resolves(elsewhere->token));
   EXPECT_TRUE(Resolves(here.token));
-  EXPECT_EQ(service_->RevokeSession(here.account.id, elsewhere->session.public_id).code(), StatusCode::kNotFound);
+  EXPECT_EQ(service_->RevokeSession(here.account.id, elsewhere->session.public_id).code(),
+            StatusCode::kNotFound);
 }
 
 }  // namespace

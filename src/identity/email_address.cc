@@ -32,13 +32,13 @@ StatusOr<std::string> ValidateEmailAddress(std::string_view input) {
     return InvalidArgumentError("Enter an e-mail address like name@example.com.");
   }
   for (char c : input) {
-    if (c == ' ' || c == '\t' || c == '<' || c == '>' || c == ',' || c == ';' || c == '\\' || c == '"') {
+    if (c == ' ' || c == '\t' || c == '<' || c == '>' || c == ',' || c == ';' || c == '\\' ||
+        c == '"') {
       return InvalidArgumentError("That e-mail address contains characters that are not allowed.");
     }
   }
-  if (domain.find('.') == std::string_view::npos ||
-      domain.front() == '.' || domain.back() == '.' || domain.find("..") != std::string_view::npos ||
-      domain.front() == '-') {
+  if (domain.find('.') == std::string_view::npos || domain.front() == '.' || domain.back() == '.' ||
+      domain.find("..") != std::string_view::npos || domain.front() == '-') {
     return InvalidArgumentError("Enter an e-mail address like name@example.com.");
   }
   return std::string(input);
@@ -46,10 +46,11 @@ StatusOr<std::string> ValidateEmailAddress(std::string_view input) {
 
 std::string EmailKey(std::string_view address) {
   utf8proc_uint8_t* folded = nullptr;
-  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(address.data()),
-                                    static_cast<utf8proc_ssize_t>(address.size()), &folded,
-                                    static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPAT |
-                                                                   UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD));
+  utf8proc_ssize_t n =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(address.data()),
+                   static_cast<utf8proc_ssize_t>(address.size()), &folded,
+                   static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPAT |
+                                                  UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD));
   if (n < 0) {
     // Not valid UTF-8 (callers validate first): fall back to ASCII lower-casing.
     std::string key(address);

@@ -39,11 +39,13 @@ std::string DomainOfLength(size_t length) {
 
 TEST(EmailAddressTest, AcceptsCommonForms) {
   ExpectAccepted("ada@example.com", "ada@example.com");
-  ExpectAccepted("ada.lovelace+portico@mail.example.co.uk", "ada.lovelace+portico@mail.example.co.uk");
+  ExpectAccepted("ada.lovelace+portico@mail.example.co.uk",
+                 "ada.lovelace+portico@mail.example.co.uk");
   ExpectAccepted("o'brien@example.ie", "o'brien@example.ie");
   ExpectAccepted("first_last-1@sub-domain.example.org", "first_last-1@sub-domain.example.org");
   ExpectAccepted("x@y.io", "x@y.io");
-  ExpectAccepted("jos\xC3\xA9@ex\xC3\xA4mple.de", "jos\xC3\xA9@ex\xC3\xA4mple.de");  // internationalized
+  ExpectAccepted("jos\xC3\xA9@ex\xC3\xA4mple.de",
+                 "jos\xC3\xA9@ex\xC3\xA4mple.de");  // internationalized
 }
 
 TEST(EmailAddressTest, KeepsTypedCaseAndTrimsSurroundingSpace) {
@@ -90,9 +92,7 @@ TEST(EmailAddressTest, RejectsLeadingTrailingOrDoubleDotsInLocalPart) {
   ExpectRejected("ada..lovelace@example.com");
 }
 
-TEST(EmailAddressTest, RejectsMoreThanOneAt) {
-  ExpectRejected("ada@lovelace@example.com");
-}
+TEST(EmailAddressTest, RejectsMoreThanOneAt) { ExpectRejected("ada@lovelace@example.com"); }
 
 TEST(EmailAddressTest, RejectsSpecialCharacters) {
   ExpectRejected("ada<x>@example.com");
@@ -141,20 +141,32 @@ TEST(EmailKeyTest, IsCaseInsensitiveForAscii) {
 }
 
 TEST(EmailKeyTest, IsCaseInsensitiveForNonAscii) {
-  EXPECT_EQ(EmailKey("\xC3\x84" "DA@example.com"), EmailKey("\xC3\xA4" "da@example.com"));  // ÄDA / äda
-  EXPECT_EQ(EmailKey("\xC3\x84" "DA@example.com"), "\xC3\xA4" "da@example.com");
+  EXPECT_EQ(EmailKey("\xC3\x84"
+                     "DA@example.com"),
+            EmailKey("\xC3\xA4"
+                     "da@example.com"));  // ÄDA / äda
+  EXPECT_EQ(EmailKey("\xC3\x84"
+                     "DA@example.com"),
+            "\xC3\xA4"
+            "da@example.com");
 }
 
 TEST(EmailKeyTest, NormalizesCompatibilityAndCompositionForms) {
   // Full-width ＡＤＡ and a decomposed ä (a + U+0308) compare equal to their plain forms.
-  EXPECT_EQ(EmailKey("\xEF\xBC\xA1\xEF\xBC\xA4\xEF\xBC\xA1@example.com"), EmailKey("ada@example.com"));
-  EXPECT_EQ(EmailKey("a\xCC\x88" "da@example.com"), EmailKey("\xC3\xA4" "da@example.com"));
+  EXPECT_EQ(EmailKey("\xEF\xBC\xA1\xEF\xBC\xA4\xEF\xBC\xA1@example.com"),
+            EmailKey("ada@example.com"));
+  EXPECT_EQ(EmailKey("a\xCC\x88"
+                     "da@example.com"),
+            EmailKey("\xC3\xA4"
+                     "da@example.com"));
 }
 
 TEST(EmailKeyTest, DistinguishesDifferentAddresses) {
   EXPECT_NE(EmailKey("ada@example.com"), EmailKey("bob@example.com"));
   EXPECT_NE(EmailKey("ada@example.com"), EmailKey("ada@example.org"));
-  EXPECT_NE(EmailKey("\xC3\xA4" "da@example.com"), EmailKey("ada@example.com"));
+  EXPECT_NE(EmailKey("\xC3\xA4"
+                     "da@example.com"),
+            EmailKey("ada@example.com"));
 }
 
 TEST(EmailKeyTest, ValidateKeepsTypedFormWhileKeysMatch) {

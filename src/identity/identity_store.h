@@ -32,8 +32,8 @@ struct NewAccount {
 };
 
 struct Session {
-  std::string token_hash;   // SHA-256 of the cookie token (raw bytes)
-  std::string public_id;    // random, shown in pages to name the session
+  std::string token_hash;  // SHA-256 of the cookie token (raw bytes)
+  std::string public_id;   // random, shown in pages to name the session
   std::string account_id;
   int64_t created_at = 0;
   int64_t authenticated_at = 0;
@@ -65,8 +65,8 @@ enum class AttemptVerdict {
 
 struct AttemptDecision {
   AttemptVerdict verdict = AttemptVerdict::kAllowed;
-  int failures = 0;           // consecutive failures including this attempt
-  int64_t retry_after = 0;    // Unix time when a throttled subject may try again
+  int failures = 0;         // consecutive failures including this attempt
+  int64_t retry_after = 0;  // Unix time when a throttled subject may try again
 };
 
 class IdentityStore {
@@ -104,15 +104,16 @@ class IdentityStore {
   // Deletes one session; OK also when it was already gone.
   virtual Status DeleteSession(const std::string& token_hash) = 0;
   // Deletes the account's session named `public_id`; false when there was none.
-  virtual StatusOr<bool> DeleteSessionByPublicId(const std::string& account_id, const std::string& public_id) = 0;
+  virtual StatusOr<bool> DeleteSessionByPublicId(const std::string& account_id,
+                                                 const std::string& public_id) = 0;
   // Deletes every session of the account (operator lock). Returns how many ended.
   virtual StatusOr<int> DeleteSessionsOfAccount(const std::string& account_id) = 0;
   // The account's sessions, most recently used first.
   virtual StatusOr<std::vector<Session>> ListSessions(const std::string& account_id) = 0;
   // Sets the password hash, deletes every session of the account and inserts `replacement`
   // (the caller's new session), in one transaction. Errors: kNotFound.
-  virtual Status ChangePassword(const std::string& account_id, const std::string& password_hash, int64_t now,
-                                const Session& replacement) = 0;
+  virtual Status ChangePassword(const std::string& account_id, const std::string& password_hash,
+                                int64_t now, const Session& replacement) = 0;
 
   // ---- maintenance ----
   // Deletes sessions past their idle or absolute timeout, and throttle records of unknown
@@ -123,7 +124,8 @@ class IdentityStore {
   // ---- server secrets ----
   // The secret named `name`, created with `generate()` on first use. Every node gets the same.
   virtual StatusOr<std::string> GetOrCreateSecret(const std::string& name,
-                                                  const std::function<std::string()>& generate, int64_t now) = 0;
+                                                  const std::function<std::string()>& generate,
+                                                  int64_t now) = 0;
 };
 
 }  // namespace portico::identity

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 
 #include <algorithm>
-#include <cctype>
 #include <atomic>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -77,7 +77,8 @@ class TempDir {
 class NetworkMigrations {
  public:
   NetworkMigrations() {
-    std::filesystem::path dir = std::filesystem::path(PORTICO_SOURCE_DIR) / "db" / "network" / "sqlite";
+    std::filesystem::path dir =
+        std::filesystem::path(PORTICO_SOURCE_DIR) / "db" / "network" / "sqlite";
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {
       if (entry.path().extension() == ".sql") {
         files_.emplace_back(entry.path().filename().string(), ReadFile(entry.path()));
@@ -143,7 +144,8 @@ NewAccount MakeAccount(const std::string& id, const std::string& email, int64_t 
   a.id = id;
   a.email = email;
   std::string key = email;
-  std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(key.begin(), key.end(), key.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   a.email_key = key;
   a.profile.given_name = "Ada";
   a.profile.family_name = "Lovelace";
@@ -156,7 +158,8 @@ NewAccount MakeAccount(const std::string& id, const std::string& email, int64_t 
 // A token hash with NUL and high bytes, as SHA-256 output has.
 std::string TokenHash(char tag) {
   std::string hash(32, '\0');
-  for (size_t i = 0; i < hash.size(); ++i) hash[i] = static_cast<char>((i * 37 + 0x80 + tag) & 0xFF);
+  for (size_t i = 0; i < hash.size(); ++i)
+    hash[i] = static_cast<char>((i * 37 + 0x80 + tag) & 0xFF);
   hash[3] = '\0';
   hash[0] = tag;
   return hash;
@@ -239,7 +242,8 @@ TEST_P(IdentityStoreContractTest, CreateAccountThenFindsByIdAndEmailKey) {
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   EXPECT_EQ(created->id, "acc_one");
 
-  for (auto found : {store_->FindAccountById("acc_one"), store_->FindAccountByEmailKey("ada@example.com")}) {
+  for (auto found :
+       {store_->FindAccountById("acc_one"), store_->FindAccountByEmailKey("ada@example.com")}) {
     ASSERT_TRUE(found.ok()) << found.status().ToString();
     EXPECT_EQ(found->id, "acc_one");
     EXPECT_EQ(found->email, "Ada@Example.com");  // as typed
@@ -462,7 +466,8 @@ TEST_P(IdentityStoreContractTest, ParallelAttemptsAtTheSameInstantAllowExactlyOn
   ThrottlePolicy policy{0, 3600, 100};
   constexpr int kThreads = 8;
   std::latch start(kThreads);
-  std::vector<StatusOr<AttemptDecision>> results(kThreads, Status(StatusCode::kInternal, "not run"));
+  std::vector<StatusOr<AttemptDecision>> results(kThreads,
+                                                 Status(StatusCode::kInternal, "not run"));
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
@@ -549,8 +554,8 @@ TEST_P(IdentityStoreContractTest, DeleteSessionIsIdempotent) {
   ASSERT_TRUE(store_->DeleteSession(a.token_hash).ok());
   EXPECT_FALSE(SessionExists(a));
   EXPECT_TRUE(SessionExists(b));
-  EXPECT_TRUE(store_->DeleteSession(a.token_hash).ok());       // already gone
-  EXPECT_TRUE(store_->DeleteSession(TokenHash('z')).ok());     // never existed
+  EXPECT_TRUE(store_->DeleteSession(a.token_hash).ok());    // already gone
+  EXPECT_TRUE(store_->DeleteSession(TokenHash('z')).ok());  // never existed
   EXPECT_TRUE(SessionExists(b));
 }
 
@@ -577,8 +582,8 @@ TEST_P(IdentityStoreContractTest, DeleteSessionByPublicIdOnlyForTheOwner) {
 TEST_P(IdentityStoreContractTest, PurgeExpiredDropsDeadSessionsAndQuietThrottlesButKeepsLocks) {
   Create("acc_one", "ada@example.com");
   Session live = MakeSession('a', "acc_one");
-  Session idle = MakeSession('b', "acc_one", kNow - 4000);       // idle past its 30 minutes
-  Session old = MakeSession('c', "acc_one", kNow - 50000);       // past its absolute 12 hours
+  Session idle = MakeSession('b', "acc_one", kNow - 4000);  // idle past its 30 minutes
+  Session old = MakeSession('c', "acc_one", kNow - 50000);  // past its absolute 12 hours
   old.last_seen_at = kNow - 10;
   Insert(live);
   Insert(idle);
@@ -704,36 +709,48 @@ TEST_P(IdentityStoreContractTest, ChangePasswordIsAtomicWhenTheReplacementCannot
 
 TEST_P(IdentityStoreContractTest, GetOrCreateSecretKeepsTheFirstValue) {
   int first_calls = 0;
-  auto first = store_->GetOrCreateSecret("csrf", [&] { ++first_calls; return std::string("first-secret"); }, kNow);
+  auto first = store_->GetOrCreateSecret(
+      "csrf",
+      [&] {
+        ++first_calls;
+        return std::string("first-secret");
+      },
+      kNow);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(*first, "first-secret");
   EXPECT_EQ(first_calls, 1);
-  auto second = store_->GetOrCreateSecret("csrf", [] { return std::string("second-secret"); }, kNow + 1);
+  auto second = store_->GetOrCreateSecret(
+      "csrf", [] { return std::string("second-secret"); }, kNow + 1);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   EXPECT_EQ(*second, "first-secret");
 }
 
 TEST_P(IdentityStoreContractTest, GetOrCreateSecretSeparatesNamesAndKeepsBinary) {
   std::string binary("\x00\xFF\x01\x80secret\x00", 11);
-  auto a = store_->GetOrCreateSecret("a", [&] { return binary; }, kNow);
-  auto b = store_->GetOrCreateSecret("b", [] { return std::string("bee"); }, kNow);
+  auto a = store_->GetOrCreateSecret(
+      "a", [&] { return binary; }, kNow);
+  auto b = store_->GetOrCreateSecret(
+      "b", [] { return std::string("bee"); }, kNow);
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(*a, binary);
   EXPECT_EQ(*b, "bee");
-  auto a_again = store_->GetOrCreateSecret("a", [] { return std::string("other"); }, kNow);
+  auto a_again = store_->GetOrCreateSecret(
+      "a", [] { return std::string("other"); }, kNow);
   ASSERT_TRUE(a_again.ok());
   EXPECT_EQ(*a_again, binary);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Backends, IdentityStoreContractTest,
-    ::testing::Values(StoreFactory{"Sqlite",
-                                   []() -> std::unique_ptr<StoreHarness> {
-                                     auto h = std::make_unique<SqliteHarness>();
-                                     if (!h->ready()) return nullptr;
-                                     return h;
-                                   }}),
-    [](const ::testing::TestParamInfo<StoreFactory>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Backends, IdentityStoreContractTest,
+                         ::testing::Values(StoreFactory{"Sqlite",
+                                                        []() -> std::unique_ptr<StoreHarness> {
+                                                          auto h =
+                                                              std::make_unique<SqliteHarness>();
+                                                          if (!h->ready()) return nullptr;
+                                                          return h;
+                                                        }}),
+                         [](const ::testing::TestParamInfo<StoreFactory>& info) {
+                           return info.param.name;
+                         });
 
 // ---- durability of the SQLite layer underneath (SECURITY.md promise 1) ----
 
@@ -779,19 +796,24 @@ TEST(SqliteDatabaseTest, FailedWorkIsRolledBack) {
   TempDir dir;
   auto db = store::sqlite::Database::Open((dir.path() / "rollback.db").string());
   ASSERT_TRUE(db.ok());
-  ASSERT_TRUE((*db)->Write([](store::sqlite::Connection& c) { return c.Exec("CREATE TABLE t (k TEXT)"); }).ok());
+  ASSERT_TRUE(
+      (*db)
+          ->Write([](store::sqlite::Connection& c) { return c.Exec("CREATE TABLE t (k TEXT)"); })
+          .ok());
   Status st = (*db)->Write([](store::sqlite::Connection& c) {
     PORTICO_RETURN_IF_ERROR(c.Exec("INSERT INTO t VALUES ('x')"));
     return InvalidArgumentError("changed my mind");
   });
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
   int64_t count = -1;
-  ASSERT_TRUE((*db)->Read([&](store::sqlite::Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("SELECT COUNT(*) FROM t"));
-    PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (row) count = s.Int(0);
-    return OkStatus();
-  }).ok());
+  ASSERT_TRUE((*db)
+                  ->Read([&](store::sqlite::Connection& c) {
+                    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("SELECT COUNT(*) FROM t"));
+                    PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
+                    if (row) count = s.Int(0);
+                    return OkStatus();
+                  })
+                  .ok());
   EXPECT_EQ(count, 0);
 }
 
@@ -822,12 +844,14 @@ TEST(SqliteDatabaseTest, RelaxedWritesUseNormalSyncAndTheNextWriteIsFullAgain) {
   ASSERT_TRUE(db.ok());
   auto level = [&](store::sqlite::Durability durability) {
     int64_t synchronous = -1;
-    Status st = (*db)->Write([&](store::sqlite::Connection& c) {
-      PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("PRAGMA synchronous"));
-      PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
-      if (row) synchronous = s.Int(0);
-      return OkStatus();
-    }, durability);
+    Status st = (*db)->Write(
+        [&](store::sqlite::Connection& c) {
+          PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("PRAGMA synchronous"));
+          PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
+          if (row) synchronous = s.Int(0);
+          return OkStatus();
+        },
+        durability);
     EXPECT_TRUE(st.ok()) << st.ToString();
     return synchronous;
   };

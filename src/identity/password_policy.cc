@@ -30,10 +30,10 @@ StatusOr<std::string> PasswordPolicy::Normalize(std::string_view password) {
   if (!utf8::IsValid(password)) return InvalidArgumentError("password is not valid UTF-8");
   if (password.empty()) return std::string();
   utf8proc_uint8_t* out = nullptr;
-  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(password.data()),
-                                    static_cast<utf8proc_ssize_t>(password.size()), &out,
-                                    static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPAT |
-                                                                   UTF8PROC_COMPOSE));
+  utf8proc_ssize_t n = utf8proc_map(
+      reinterpret_cast<const utf8proc_uint8_t*>(password.data()),
+      static_cast<utf8proc_ssize_t>(password.size()), &out,
+      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE));
   if (n < 0) return InvalidArgumentError("password cannot be normalized");
   std::string normalized(reinterpret_cast<char*>(out), static_cast<size_t>(n));
   std::free(out);
@@ -57,7 +57,8 @@ PasswordProblem PasswordPolicy::Check(std::string_view normalized, std::string_v
   if (!email.empty()) {
     std::string key = EmailKey(email);
     std::string local = key.substr(0, key.rfind('@'));
-    if (folded.find(key) != std::string::npos || (local.size() >= 4 && folded.find(local) != std::string::npos)) {
+    if (folded.find(key) != std::string::npos ||
+        (local.size() >= 4 && folded.find(local) != std::string::npos)) {
       return PasswordProblem::kContainsEmail;
     }
   }
@@ -66,15 +67,22 @@ PasswordProblem PasswordPolicy::Check(std::string_view normalized, std::string_v
 
 std::string PasswordPolicy::Explain(PasswordProblem problem) const {
   switch (problem) {
-    case PasswordProblem::kNone: return "";
-    case PasswordProblem::kNotUtf8: return "The password contains bytes that are not text. Type it again.";
+    case PasswordProblem::kNone:
+      return "";
+    case PasswordProblem::kNotUtf8:
+      return "The password contains bytes that are not text. Type it again.";
     case PasswordProblem::kTooShort:
-      return "Use at least " + std::to_string(min_length()) + " characters. Longer is stronger: a few unrelated words work well.";
-    case PasswordProblem::kTooLong: return "Use at most 1024 characters.";
+      return "Use at least " + std::to_string(min_length()) +
+             " characters. Longer is stronger: a few unrelated words work well.";
+    case PasswordProblem::kTooLong:
+      return "Use at most 1024 characters.";
     case PasswordProblem::kCommon:
-      return "This password is too common: it is on a list of passwords that attackers try first. Choose another.";
-    case PasswordProblem::kProductName: return "Don't use the name of this service as your password.";
-    case PasswordProblem::kContainsEmail: return "Don't use your e-mail address in your password.";
+      return "This password is too common: it is on a list of passwords that attackers try first. "
+             "Choose another.";
+    case PasswordProblem::kProductName:
+      return "Don't use the name of this service as your password.";
+    case PasswordProblem::kContainsEmail:
+      return "Don't use your e-mail address in your password.";
   }
   return "";
 }

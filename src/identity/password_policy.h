@@ -20,7 +20,15 @@ inline constexpr size_t kStrictMinPasswordLength = 15;
 inline constexpr size_t kMaxPasswordLength = 1024;
 
 // Why a password was refused; the UI shows a sentence per reason.
-enum class PasswordProblem { kNone, kNotUtf8, kTooShort, kTooLong, kCommon, kProductName, kContainsEmail };
+enum class PasswordProblem {
+  kNone,
+  kNotUtf8,
+  kTooShort,
+  kTooLong,
+  kCommon,
+  kProductName,
+  kContainsEmail
+};
 
 class PasswordPolicy {
  public:

@@ -70,14 +70,14 @@ TEST_F(PasswordPolicyTest, RefusesSevenCharactersAndAcceptsEight) {
 
 TEST_F(PasswordPolicyTest, StrictPolicyRequiresFifteenCharacters) {
   EXPECT_EQ(strict_.min_length(), 15u);
-  EXPECT_EQ(Check("tqzvbwkmxrjplsd", "", &strict_), PasswordProblem::kNone);        // 15
-  EXPECT_EQ(Check("tqzvbwkmxrjpls", "", &strict_), PasswordProblem::kTooShort);     // 14
+  EXPECT_EQ(Check("tqzvbwkmxrjplsd", "", &strict_), PasswordProblem::kNone);     // 15
+  EXPECT_EQ(Check("tqzvbwkmxrjpls", "", &strict_), PasswordProblem::kTooShort);  // 14
   EXPECT_EQ(Check("tqzvbwkm", "", &strict_), PasswordProblem::kTooShort);
 }
 
 TEST_F(PasswordPolicyTest, CountsMultiByteCharactersAsOne) {
-  EXPECT_EQ(Check(Repeat("\xC3\xA9", 8)), PasswordProblem::kNone);       // 8 × é (16 bytes)
-  EXPECT_EQ(Check(Repeat("\xC3\xA9", 7)), PasswordProblem::kTooShort);   // 14 bytes, 7 characters
+  EXPECT_EQ(Check(Repeat("\xC3\xA9", 8)), PasswordProblem::kNone);      // 8 × é (16 bytes)
+  EXPECT_EQ(Check(Repeat("\xC3\xA9", 7)), PasswordProblem::kTooShort);  // 14 bytes, 7 characters
   EXPECT_EQ(Check(Repeat("\xF0\x9F\x98\x80", 7)), PasswordProblem::kTooShort);  // 28 bytes, 7 emoji
   EXPECT_EQ(Check(Repeat("\xF0\x9F\x98\x80", 8)), PasswordProblem::kNone);
 }
@@ -116,20 +116,20 @@ TEST_F(PasswordPolicyTest, NeverTruncates) {
 TEST_F(PasswordPolicyTest, NormalizesToNfkc) {
   EXPECT_EQ(Normalized("\xEF\xAC\x81"), "fi");  // U+FB01 ligature
   EXPECT_EQ(Normalized("\xEF\xBC\xB0\xEF\xBC\xA1\xEF\xBC\xB3\xEF\xBC\xB3"), "PASS");  // ＰＡＳＳ
-  EXPECT_EQ(Normalized("e\xCC\x81"), "\xC3\xA9");  // composed
+  EXPECT_EQ(Normalized("e\xCC\x81"), "\xC3\xA9");                                     // composed
   EXPECT_EQ(Normalized("plain ascii"), "plain ascii");
   EXPECT_EQ(Normalized(""), "");
 }
 
-TEST_F(PasswordPolicyTest, NormalizeKeepsCase) {
-  EXPECT_EQ(Normalized("CamelCase"), "CamelCase");
-}
+TEST_F(PasswordPolicyTest, NormalizeKeepsCase) { EXPECT_EQ(Normalized("CamelCase"), "CamelCase"); }
 
 TEST_F(PasswordPolicyTest, NormalizeRejectsInvalidUtf8) {
   auto n = PasswordPolicy::Normalize("abc\xFFxyz12");
   ASSERT_FALSE(n.ok());
   EXPECT_EQ(n.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_FALSE(PasswordPolicy::Normalize("\xED\xA0\x80" "abcdefgh").ok());
+  EXPECT_FALSE(PasswordPolicy::Normalize("\xED\xA0\x80"
+                                         "abcdefgh")
+                   .ok());
 }
 
 TEST_F(PasswordPolicyTest, CheckReportsInvalidUtf8) {
@@ -150,9 +150,10 @@ TEST_F(PasswordPolicyTest, RefusesCommonPasswordsInOtherCase) {
 
 TEST_F(PasswordPolicyTest, RefusesCommonPasswordsTypedInFullWidth) {
   // ｐａｓｓｗｏｒｄ１２３ normalizes to password123.
-  EXPECT_EQ(Check("\xEF\xBD\x90\xEF\xBD\x81\xEF\xBD\x93\xEF\xBD\x93\xEF\xBD\x97\xEF\xBD\x8F\xEF\xBD\x92"
-                  "\xEF\xBD\x84\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93"),
-            PasswordProblem::kCommon);
+  EXPECT_EQ(
+      Check("\xEF\xBD\x90\xEF\xBD\x81\xEF\xBD\x93\xEF\xBD\x93\xEF\xBD\x97\xEF\xBD\x8F\xEF\xBD\x92"
+            "\xEF\xBD\x84\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93"),
+      PasswordProblem::kCommon);
 }
 
 TEST_F(PasswordPolicyTest, AcceptsPasswordsThatOnlyContainACommonOne) {
@@ -163,7 +164,8 @@ TEST_F(PasswordPolicyTest, ListSkipsCommentsAndHandlesCrLf) {
   PasswordPolicy policy("# comment-line-here\r\nzqxwvbnmz\r\nQWXZVBNMT\n", false);
   EXPECT_EQ(policy.common_count(), 2u);
   EXPECT_EQ(Check("zqxwvbnmz", "", &policy), PasswordProblem::kCommon);
-  EXPECT_EQ(Check("qwxzvbnmt", "", &policy), PasswordProblem::kCommon);  // list entries are folded too
+  EXPECT_EQ(Check("qwxzvbnmt", "", &policy),
+            PasswordProblem::kCommon);  // list entries are folded too
   EXPECT_EQ(Check("# comment-line-here", "", &policy), PasswordProblem::kNone);
 }
 
@@ -181,14 +183,17 @@ TEST_F(PasswordPolicyTest, AcceptsPasswordsThatMerelyContainTheProductName) {
 }
 
 TEST_F(PasswordPolicyTest, RefusesPasswordContainingTheEmailAddress) {
-  EXPECT_EQ(Check("my ada.lovelace@example.com pw", "ada.lovelace@example.com"), PasswordProblem::kContainsEmail);
-  EXPECT_EQ(Check("ADA.LOVELACE@EXAMPLE.COM!", "ada.lovelace@example.com"), PasswordProblem::kContainsEmail);
+  EXPECT_EQ(Check("my ada.lovelace@example.com pw", "ada.lovelace@example.com"),
+            PasswordProblem::kContainsEmail);
+  EXPECT_EQ(Check("ADA.LOVELACE@EXAMPLE.COM!", "ada.lovelace@example.com"),
+            PasswordProblem::kContainsEmail);
 }
 
 TEST_F(PasswordPolicyTest, RefusesPasswordContainingTheLocalPart) {
   EXPECT_EQ(Check("ada.lovelace99", "ada.lovelace@example.com"), PasswordProblem::kContainsEmail);
   EXPECT_EQ(Check("XxAda.LovelacexX", "Ada.Lovelace@Example.com"), PasswordProblem::kContainsEmail);
-  EXPECT_EQ(Check("adal-zqxwvbnm", "adal@example.com"), PasswordProblem::kContainsEmail);  // 4 characters
+  EXPECT_EQ(Check("adal-zqxwvbnm", "adal@example.com"),
+            PasswordProblem::kContainsEmail);  // 4 characters
 }
 
 TEST_F(PasswordPolicyTest, IgnoresLocalPartShorterThanFour) {

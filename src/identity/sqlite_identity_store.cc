@@ -9,7 +9,8 @@ namespace {
 
 // Columns of an account row joined with its primary address, in this order.
 constexpr char kAccountColumns[] =
-    "a.id, e.address, e.verified_at, a.given_name, a.family_name, a.display_name, a.street, a.city, "
+    "a.id, e.address, e.verified_at, a.given_name, a.family_name, a.display_name, a.street, "
+    "a.city, "
     "a.region, a.postal_code, a.country, a.language, a.password_hash, a.created_at, a.disabled_at";
 
 Account ReadAccount(const Statement& s) {
@@ -53,20 +54,26 @@ Session ReadSession(const Statement& s) {
 }
 
 Status InsertSession(Connection& c, const Session& x) {
-  PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(std::string("INSERT INTO sessions (") + kSessionColumns +
-                                             ") VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+  PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(std::string("INSERT INTO sessions (") +
+                                             kSessionColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
   s.BindBlob(1, x.token_hash).Bind(2, x.public_id).Bind(3, x.account_id).Bind(4, x.created_at);
-  s.Bind(5, x.authenticated_at).Bind(6, x.last_seen_at).Bind(7, x.idle_timeout).Bind(8, x.expires_at);
+  s.Bind(5, x.authenticated_at)
+      .Bind(6, x.last_seen_at)
+      .Bind(7, x.idle_timeout)
+      .Bind(8, x.expires_at);
   s.Bind(9, int64_t{x.remember}).Bind(10, x.user_agent).Bind(11, x.ip);
   return s.Run();
 }
 
-StatusOr<Account> QueryOneAccount(store::sqlite::Database& db, const std::string& where, const std::string& arg) {
+StatusOr<Account> QueryOneAccount(store::sqlite::Database& db, const std::string& where,
+                                  const std::string& arg) {
   std::optional<Account> found;
   PORTICO_RETURN_IF_ERROR(db.Read([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(std::string("SELECT ") + kAccountColumns +
-                                               " FROM accounts a JOIN account_emails e ON e.account_id = a.id "
-                                               "AND e.is_primary = 1 WHERE " + where));
+    PORTICO_ASSIGN_OR_RETURN(
+        auto s, c.Prepare(std::string("SELECT ") + kAccountColumns +
+                          " FROM accounts a JOIN account_emails e ON e.account_id = a.id "
+                          "AND e.is_primary = 1 WHERE " +
+                          where));
     s.Bind(1, arg);
     PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
     if (row) found = ReadAccount(s);
@@ -80,17 +87,24 @@ StatusOr<Account> QueryOneAccount(store::sqlite::Database& db, const std::string
 
 StatusOr<Account> SqliteIdentityStore::CreateAccount(const NewAccount& n) {
   PORTICO_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto a, c.Prepare(
-        "INSERT INTO accounts (id, created_at, updated_at, given_name, family_name, display_name, street, city, "
-        "region, postal_code, country, language, password_hash, password_changed_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    PORTICO_ASSIGN_OR_RETURN(
+        auto a,
+        c.Prepare("INSERT INTO accounts (id, created_at, updated_at, given_name, family_name, "
+                  "display_name, street, city, "
+                  "region, postal_code, country, language, password_hash, password_changed_at) "
+                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     const Profile& p = n.profile;
     a.Bind(1, n.id).Bind(2, n.now).Bind(3, n.now).Bind(4, p.given_name).Bind(5, p.family_name);
-    a.Bind(6, p.display_name).Bind(7, p.street).Bind(8, p.city).Bind(9, p.region).Bind(10, p.postal_code);
+    a.Bind(6, p.display_name)
+        .Bind(7, p.street)
+        .Bind(8, p.city)
+        .Bind(9, p.region)
+        .Bind(10, p.postal_code);
     a.Bind(11, p.country).Bind(12, p.language).Bind(13, n.password_hash).Bind(14, n.now);
     PORTICO_RETURN_IF_ERROR(a.Run());
-    PORTICO_ASSIGN_OR_RETURN(auto e, c.Prepare(
-        "INSERT INTO account_emails (address_key, address, account_id, is_primary, created_at) VALUES (?,?,?,1,?)"));
+    PORTICO_ASSIGN_OR_RETURN(auto e,
+                             c.Prepare("INSERT INTO account_emails (address_key, address, "
+                                       "account_id, is_primary, created_at) VALUES (?,?,?,1,?)"));
     e.Bind(1, n.email_key).Bind(2, n.email).Bind(3, n.id).Bind(4, n.now);
     return e.Run();
   }));
@@ -102,16 +116,27 @@ StatusOr<Account> SqliteIdentityStore::FindAccountById(const std::string& id) {
 }
 
 StatusOr<Account> SqliteIdentityStore::FindAccountByEmailKey(const std::string& key) {
-  return QueryOneAccount(db_, "a.id = (SELECT account_id FROM account_emails WHERE address_key = ?)", key);
+  return QueryOneAccount(
+      db_, "a.id = (SELECT account_id FROM account_emails WHERE address_key = ?)", key);
 }
 
 Status SqliteIdentityStore::UpdateProfile(const std::string& id, const Profile& p, int64_t now) {
   return db_.Write([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
-        "UPDATE accounts SET given_name=?, family_name=?, display_name=?, street=?, city=?, region=?, "
-        "postal_code=?, country=?, language=?, updated_at=? WHERE id=?"));
-    s.Bind(1, p.given_name).Bind(2, p.family_name).Bind(3, p.display_name).Bind(4, p.street).Bind(5, p.city);
-    s.Bind(6, p.region).Bind(7, p.postal_code).Bind(8, p.country).Bind(9, p.language).Bind(10, now).Bind(11, id);
+    PORTICO_ASSIGN_OR_RETURN(
+        auto s, c.Prepare("UPDATE accounts SET given_name=?, family_name=?, display_name=?, "
+                          "street=?, city=?, region=?, "
+                          "postal_code=?, country=?, language=?, updated_at=? WHERE id=?"));
+    s.Bind(1, p.given_name)
+        .Bind(2, p.family_name)
+        .Bind(3, p.display_name)
+        .Bind(4, p.street)
+        .Bind(5, p.city);
+    s.Bind(6, p.region)
+        .Bind(7, p.postal_code)
+        .Bind(8, p.country)
+        .Bind(9, p.language)
+        .Bind(10, now)
+        .Bind(11, id);
     PORTICO_RETURN_IF_ERROR(s.Run());
     if (c.Changes() != 1) return NotFoundError("no such account");
     return OkStatus();
@@ -131,9 +156,10 @@ Status SqliteIdentityStore::SetDisabled(const std::string& id, std::optional<int
 StatusOr<std::vector<Account>> SqliteIdentityStore::ListAccounts(int limit, int offset) {
   std::vector<Account> out;
   PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(std::string("SELECT ") + kAccountColumns +
-                                               " FROM accounts a JOIN account_emails e ON e.account_id = a.id "
-                                               "AND e.is_primary = 1 ORDER BY a.created_at, a.id LIMIT ? OFFSET ?"));
+    PORTICO_ASSIGN_OR_RETURN(
+        auto s, c.Prepare(std::string("SELECT ") + kAccountColumns +
+                          " FROM accounts a JOIN account_emails e ON e.account_id = a.id "
+                          "AND e.is_primary = 1 ORDER BY a.created_at, a.id LIMIT ? OFFSET ?"));
     s.Bind(1, int64_t{limit}).Bind(2, int64_t{offset});
     for (;;) {
       PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -145,7 +171,8 @@ StatusOr<std::vector<Account>> SqliteIdentityStore::ListAccounts(int limit, int 
   return out;
 }
 
-StatusOr<AttemptDecision> SqliteIdentityStore::BeginSignInAttempt(const std::string& subject, int64_t now,
+StatusOr<AttemptDecision> SqliteIdentityStore::BeginSignInAttempt(const std::string& subject,
+                                                                  int64_t now,
                                                                   const ThrottlePolicy& policy) {
   AttemptDecision decision;
   PORTICO_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
@@ -153,8 +180,9 @@ StatusOr<AttemptDecision> SqliteIdentityStore::BeginSignInAttempt(const std::str
     int failures = 0;
     int64_t next_attempt_at = 0;
     {
-      PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
-          "SELECT failures, next_attempt_at FROM signin_throttles WHERE subject = ?"));
+      PORTICO_ASSIGN_OR_RETURN(
+          auto s,
+          c.Prepare("SELECT failures, next_attempt_at FROM signin_throttles WHERE subject = ?"));
       s.Bind(1, subject);
       PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
       if (row) {
@@ -174,11 +202,16 @@ StatusOr<AttemptDecision> SqliteIdentityStore::BeginSignInAttempt(const std::str
     }
     // Count the attempt now; a success clears it in CompleteSignIn.
     decision.failures = failures + 1;
-    PORTICO_ASSIGN_OR_RETURN(auto u, c.Prepare(
-        "INSERT INTO signin_throttles (subject, failures, next_attempt_at, updated_at) VALUES (?,?,?,?) "
-        "ON CONFLICT(subject) DO UPDATE SET failures=excluded.failures, next_attempt_at=excluded.next_attempt_at, "
-        "updated_at=excluded.updated_at"));
-    u.Bind(1, subject).Bind(2, int64_t{decision.failures}).Bind(3, now + policy.DelayAfter(decision.failures)).Bind(4, now);
+    PORTICO_ASSIGN_OR_RETURN(
+        auto u, c.Prepare("INSERT INTO signin_throttles (subject, failures, next_attempt_at, "
+                          "updated_at) VALUES (?,?,?,?) "
+                          "ON CONFLICT(subject) DO UPDATE SET failures=excluded.failures, "
+                          "next_attempt_at=excluded.next_attempt_at, "
+                          "updated_at=excluded.updated_at"));
+    u.Bind(1, subject)
+        .Bind(2, int64_t{decision.failures})
+        .Bind(3, now + policy.DelayAfter(decision.failures))
+        .Bind(4, now);
     return u.Run();
   }));
   return decision;
@@ -192,7 +225,8 @@ Status SqliteIdentityStore::ClearSignInFailures(const std::string& subject) {
   });
 }
 
-Status SqliteIdentityStore::CompleteSignIn(const Session& session, const std::string& throttle_subject) {
+Status SqliteIdentityStore::CompleteSignIn(const Session& session,
+                                           const std::string& throttle_subject) {
   return db_.Write([&](Connection& c) {
     PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("DELETE FROM signin_throttles WHERE subject = ?"));
     s.Bind(1, throttle_subject);
@@ -217,7 +251,8 @@ StatusOr<Session> SqliteIdentityStore::FindSession(const std::string& token_hash
 
 Status SqliteIdentityStore::TouchSession(const std::string& token_hash, int64_t now) {
   return db_.Write([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?"));
+    PORTICO_ASSIGN_OR_RETURN(
+        auto s, c.Prepare("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?"));
     s.Bind(1, now).BindBlob(2, token_hash);
     return s.Run();
   });
@@ -235,7 +270,8 @@ StatusOr<bool> SqliteIdentityStore::DeleteSessionByPublicId(const std::string& a
                                                             const std::string& public_id) {
   bool deleted = false;
   PORTICO_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("DELETE FROM sessions WHERE account_id = ? AND public_id = ?"));
+    PORTICO_ASSIGN_OR_RETURN(
+        auto s, c.Prepare("DELETE FROM sessions WHERE account_id = ? AND public_id = ?"));
     s.Bind(1, account_id).Bind(2, public_id);
     PORTICO_RETURN_IF_ERROR(s.Run());
     deleted = c.Changes() == 1;
@@ -259,8 +295,11 @@ StatusOr<int> SqliteIdentityStore::DeleteSessionsOfAccount(const std::string& ac
 StatusOr<std::vector<Session>> SqliteIdentityStore::ListSessions(const std::string& account_id) {
   std::vector<Session> out;
   PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(std::string("SELECT ") + kSessionColumns +
-                                               " FROM sessions WHERE account_id = ? ORDER BY last_seen_at DESC, created_at DESC"));
+    PORTICO_ASSIGN_OR_RETURN(
+        auto s,
+        c.Prepare(
+            std::string("SELECT ") + kSessionColumns +
+            " FROM sessions WHERE account_id = ? ORDER BY last_seen_at DESC, created_at DESC"));
     s.Bind(1, account_id);
     for (;;) {
       PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -272,11 +311,13 @@ StatusOr<std::vector<Session>> SqliteIdentityStore::ListSessions(const std::stri
   return out;
 }
 
-Status SqliteIdentityStore::ChangePassword(const std::string& account_id, const std::string& password_hash,
-                                           int64_t now, const Session& replacement) {
+Status SqliteIdentityStore::ChangePassword(const std::string& account_id,
+                                           const std::string& password_hash, int64_t now,
+                                           const Session& replacement) {
   return db_.Write([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto u, c.Prepare(
-        "UPDATE accounts SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?"));
+    PORTICO_ASSIGN_OR_RETURN(auto u,
+                             c.Prepare("UPDATE accounts SET password_hash = ?, password_changed_at "
+                                       "= ?, updated_at = ? WHERE id = ?"));
     u.Bind(1, password_hash).Bind(2, now).Bind(3, now).Bind(4, account_id);
     PORTICO_RETURN_IF_ERROR(u.Run());
     if (c.Changes() != 1) return NotFoundError("no such account");
@@ -291,14 +332,17 @@ StatusOr<int> SqliteIdentityStore::PurgeExpired(int64_t now) {
   int deleted = 0;
   PORTICO_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
     deleted = 0;
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
-        "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at + idle_timeout <= ?1"));
+    PORTICO_ASSIGN_OR_RETURN(
+        auto s,
+        c.Prepare(
+            "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at + idle_timeout <= ?1"));
     s.Bind(1, now);
     PORTICO_RETURN_IF_ERROR(s.Run());
     deleted += c.Changes();
-    PORTICO_ASSIGN_OR_RETURN(auto t, c.Prepare(
-        "DELETE FROM signin_throttles WHERE subject LIKE 'address:%' AND updated_at < ? AND next_attempt_at <= ? "
-        "AND failures < ?"));
+    PORTICO_ASSIGN_OR_RETURN(auto t,
+                             c.Prepare("DELETE FROM signin_throttles WHERE subject LIKE "
+                                       "'address:%' AND updated_at < ? AND next_attempt_at <= ? "
+                                       "AND failures < ?"));
     t.Bind(1, now - 86400).Bind(2, now).Bind(3, int64_t{ThrottlePolicy{}.max_consecutive_failures});
     PORTICO_RETURN_IF_ERROR(t.Run());
     deleted += c.Changes();
@@ -307,13 +351,13 @@ StatusOr<int> SqliteIdentityStore::PurgeExpired(int64_t now) {
   return deleted;
 }
 
-StatusOr<std::string> SqliteIdentityStore::GetOrCreateSecret(const std::string& name,
-                                                             const std::function<std::string()>& generate,
-                                                             int64_t now) {
+StatusOr<std::string> SqliteIdentityStore::GetOrCreateSecret(
+    const std::string& name, const std::function<std::string()>& generate, int64_t now) {
   std::string value;
   PORTICO_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto i, c.Prepare(
-        "INSERT INTO server_secrets (name, value, created_at) VALUES (?,?,?) ON CONFLICT(name) DO NOTHING"));
+    PORTICO_ASSIGN_OR_RETURN(auto i,
+                             c.Prepare("INSERT INTO server_secrets (name, value, created_at) "
+                                       "VALUES (?,?,?) ON CONFLICT(name) DO NOTHING"));
     i.Bind(1, name).BindBlob(2, generate()).Bind(3, now);
     PORTICO_RETURN_IF_ERROR(i.Run());
     PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("SELECT value FROM server_secrets WHERE name = ?"));

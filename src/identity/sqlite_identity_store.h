@@ -27,15 +27,17 @@ class SqliteIdentityStore final : public IdentityStore {
   StatusOr<Session> FindSession(const std::string& token_hash) override;
   Status TouchSession(const std::string& token_hash, int64_t now) override;
   Status DeleteSession(const std::string& token_hash) override;
-  StatusOr<bool> DeleteSessionByPublicId(const std::string& account_id, const std::string& public_id) override;
+  StatusOr<bool> DeleteSessionByPublicId(const std::string& account_id,
+                                         const std::string& public_id) override;
   StatusOr<int> DeleteSessionsOfAccount(const std::string& account_id) override;
   StatusOr<std::vector<Session>> ListSessions(const std::string& account_id) override;
-  Status ChangePassword(const std::string& account_id, const std::string& password_hash, int64_t now,
-                        const Session& replacement) override;
+  Status ChangePassword(const std::string& account_id, const std::string& password_hash,
+                        int64_t now, const Session& replacement) override;
 
   StatusOr<int> PurgeExpired(int64_t now) override;
 
-  StatusOr<std::string> GetOrCreateSecret(const std::string& name, const std::function<std::string()>& generate,
+  StatusOr<std::string> GetOrCreateSecret(const std::string& name,
+                                          const std::function<std::string()>& generate,
                                           int64_t now) override;
 
  private:

@@ -2,7 +2,6 @@
 // Appendices A.2 and A.3, RFC 7638 §3.1), sign/decode/verify round trips for every algorithm, and
 // the refusals (algorithm confusion, "crit", tampering, malformed tokens, weak or foreign keys).
 #include <gtest/gtest.h>
-
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -10,6 +9,8 @@
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <cstdlib>
 #include <exception>
 #include <memory>
@@ -17,9 +18,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "core/status.h"
 #include "crypto/encoding.h"
@@ -45,28 +43,36 @@ constexpr char kRfc8037Signature[] =
 
 // RFC 7515 Appendix A.2 (RS256): the RSA key and the signature over header {"alg":"RS256"}.
 constexpr char kRfc7515RsaN[] =
-    "ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-"
-    "SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-"
+    "ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-"
+    "4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-"
+    "SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-"
+    "bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-"
     "UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_"
     "h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ";
 constexpr char kRfc7515RsaE[] = "AQAB";
 constexpr char kRfc7515RsaD[] =
-    "Eq5xpGnNCivDflJsRQBXHx1hdR1k6Ulwe2JZD50LpXyWPEAeP88vLNO97IjlA7_GQ5sLKMgvfTeXZx9SE-7YwVol2NXOoAJe46sui395IW_"
+    "Eq5xpGnNCivDflJsRQBXHx1hdR1k6Ulwe2JZD50LpXyWPEAeP88vLNO97IjlA7_GQ5sLKMgvfTeXZx9SE-"
+    "7YwVol2NXOoAJe46sui395IW_"
     "GO-pWJ1O0BkTGoVEn2bKVRUCgu-GjBVaYLU6f3l9kJfFNS3E0QbVdxzubSu3Mkqzjkn439X0M_"
     "V51gfpRLI9JYanrC4D4qAdGcopV_0ZHHzQlBjudU2QvXt4ehNYTCBr6XCLQUShb1juUO1ZdiYoFaFQT5Tw8bGUl_x_"
     "jTj3ccPDVZFD9pIuhLhBOneufuBiB4cS98l2SR_RQyGWSeWjnczT0QU91p1DhOVRuOopznQ";
 constexpr char kRfc7515RsaP[] =
-    "4BzEEOtIpmVdVEZNCqS7baC4crd0pqnRH_5IB3jw3bcxGn6QLvnEtfdUdiYrqBdss1l58BQ3KhooKeQTa9AB0Hw_Py5PJdTJNPY8cQn7ouZ2KKDcmnPGBY5t7yLc1QlQ5xHdwW1VhvKn-nXqhJTBgIPgtldC-KDV5z-y2XDwGUc";
+    "4BzEEOtIpmVdVEZNCqS7baC4crd0pqnRH_5IB3jw3bcxGn6QLvnEtfdUdiYrqBdss1l58BQ3KhooKeQTa9AB0Hw_"
+    "Py5PJdTJNPY8cQn7ouZ2KKDcmnPGBY5t7yLc1QlQ5xHdwW1VhvKn-nXqhJTBgIPgtldC-KDV5z-y2XDwGUc";
 constexpr char kRfc7515RsaQ[] =
-    "uQPEfgmVtjL0Uyyx88GZFF1fOunH3-7cepKmtH4pxhtCoHqpWmT8YAmZxaewHgHAjLYsp1ZSe7zFYHj7C6ul7TjeLQeZD_YwD66t62wDmpe_HlB-TnBA-njbglfIsRLtXlnDzQkv5dTltRJ11BKBBypeeF6689rjcJIDEz9RWdc";
+    "uQPEfgmVtjL0Uyyx88GZFF1fOunH3-7cepKmtH4pxhtCoHqpWmT8YAmZxaewHgHAjLYsp1ZSe7zFYHj7C6ul7TjeLQeZD_"
+    "YwD66t62wDmpe_HlB-TnBA-njbglfIsRLtXlnDzQkv5dTltRJ11BKBBypeeF6689rjcJIDEz9RWdc";
 // The payload of Appendices A.2 and A.3 ({"iss":"joe",\r\n "exp":1300819380,\r\n ...}).
 constexpr char kRfc7515Payload[] =
-    "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ";
+    "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlf"
+    "Q";
 constexpr char kRfc7515Rs256Header[] = "eyJhbGciOiJSUzI1NiJ9";
 constexpr char kRfc7515Rs256Signature[] =
-    "cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4BAynRFdiuB--f_"
+    "cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7AAuHIm4Bh-0Qc_lF5YKt_"
+    "O8W2Fp5jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4BAynRFdiuB--f_"
     "nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K0GarZRmB_eSN9383LcOLn6_dO--xi12jzDwusC-"
-    "eOkHWEsqtFZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYEUipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrBp0igcN_IoypGlUPQGe77Rw";
+    "eOkHWEsqtFZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYEUipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrBp0igc"
+    "N_IoypGlUPQGe77Rw";
 
 // RFC 7515 Appendix A.3 (ES256): the P-256 key and the raw R||S signature over {"alg":"ES256"}.
 constexpr char kRfc7515EcX[] = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU";
@@ -78,8 +84,10 @@ constexpr char kRfc7515Es256Signature[] =
 
 // RFC 7638 §3.1: the RSA key of the example and its SHA-256 thumbprint.
 constexpr char kRfc7638N[] =
-    "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-"
-    "5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-"
+    "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_"
+    "BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-"
+    "5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_"
+    "FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-"
     "bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
 constexpr char kRfc7638Thumbprint[] = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
 
@@ -99,11 +107,14 @@ boost::json::object Obj(std::string_view json) { return boost::json::parse(json)
 std::string Str(const boost::json::object& o, std::string_view name) {
   auto it = o.find(name);
   if (it == o.end()) return "<missing " + std::string(name) + ">";
-  if (!it->value().is_string()) return "<not a string: " + boost::json::serialize(it->value()) + ">";
+  if (!it->value().is_string())
+    return "<not a string: " + boost::json::serialize(it->value()) + ">";
   return std::string(it->value().as_string());
 }
 
-std::string Join(std::string_view a, std::string_view b) { return std::string(a) + "." + std::string(b); }
+std::string Join(std::string_view a, std::string_view b) {
+  return std::string(a) + "." + std::string(b);
+}
 
 using PkeyPtr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
 using BnPtr = std::unique_ptr<BIGNUM, decltype(&BN_free)>;
@@ -112,7 +123,8 @@ PkeyPtr OwnPkey(EVP_PKEY* key) { return PkeyPtr(key, EVP_PKEY_free); }
 
 BnPtr BnFromB64(std::string_view b64) {
   std::string bytes = B64Decode(b64);
-  return BnPtr(BN_bin2bn(reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()), nullptr),
+  return BnPtr(BN_bin2bn(reinterpret_cast<const unsigned char*>(bytes.data()),
+                         static_cast<int>(bytes.size()), nullptr),
                BN_free);
 }
 
@@ -152,8 +164,8 @@ PkeyPtr FromData(const char* type, OSSL_PARAM_BLD* bld, int selection) {
 // The RFC 8037 A.1 Ed25519 private key as PKCS#8 PEM.
 std::string Rfc8037Pem() {
   std::string d = B64Decode(kRfc8037D);
-  PkeyPtr key = OwnPkey(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
-                                                     reinterpret_cast<const unsigned char*>(d.data()), d.size()));
+  PkeyPtr key = OwnPkey(EVP_PKEY_new_raw_private_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(d.data()), d.size()));
   EXPECT_NE(key, nullptr);
   return key ? PemOf(key.get()) : "";
 }
@@ -165,7 +177,8 @@ std::string Rfc7515RsaPem() {
   BN_CTX* bn_ctx = BN_CTX_new();
   BnPtr pq(BN_new(), BN_free), p1(BN_dup(p.get()), BN_free), q1(BN_dup(q.get()), BN_free);
   BN_mul(pq.get(), p.get(), q.get(), bn_ctx);
-  EXPECT_EQ(BN_cmp(pq.get(), n.get()), 0) << "RFC 7515 A.2: p*q must equal n (vector copied wrong?)";
+  EXPECT_EQ(BN_cmp(pq.get(), n.get()), 0)
+      << "RFC 7515 A.2: p*q must equal n (vector copied wrong?)";
   BN_sub_word(p1.get(), 1);
   BN_sub_word(q1.get(), 1);
   BnPtr dp(BN_new(), BN_free), dq(BN_new(), BN_free);
@@ -241,7 +254,8 @@ SigningKey MustGenerate(Algorithm alg) {
 }
 
 // A compact JWS with an arbitrary header, signed by `key` (so only the header can be wrong).
-std::string SignWithHeader(const SigningKey& key, std::string_view header_json, std::string_view payload_json) {
+std::string SignWithHeader(const SigningKey& key, std::string_view header_json,
+                           std::string_view payload_json) {
   std::string input = Join(B64(header_json), B64(payload_json));
   auto sig = key.Sign(input);
   EXPECT_TRUE(sig.ok()) << sig.status().ToString();
@@ -254,7 +268,9 @@ bool DecodeAndVerify(std::string_view token, const PublicKey& key) {
   return decoded.ok() && VerifyDecoded(*decoded, key);
 }
 
-boost::json::object SamplePayload() { return Obj(R"({"iss":"https://portico.example","sub":"acc_1","exp":1300819380})"); }
+boost::json::object SamplePayload() {
+  return Obj(R"({"iss":"https://portico.example","sub":"acc_1","exp":1300819380})");
+}
 
 // ============================================================================
 // 1. Known-answer vectors
@@ -382,8 +398,8 @@ TEST(Rfc7515Test, Es256AppendixA3FailsWhenTampered) {
   std::string input = Join(kRfc7515Es256Header, kRfc7515Payload);
   std::string sig = B64Decode(kRfc7515Es256Signature);
   ASSERT_TRUE(key->Verify(input, sig));
-  EXPECT_FALSE(key->Verify(input, FlipBit(sig, 0)));    // R
-  EXPECT_FALSE(key->Verify(input, FlipBit(sig, 40)));   // S
+  EXPECT_FALSE(key->Verify(input, FlipBit(sig, 0)));   // R
+  EXPECT_FALSE(key->Verify(input, FlipBit(sig, 40)));  // S
   EXPECT_FALSE(key->Verify(input, FlipBit(sig, 63, 7)));
   EXPECT_FALSE(key->Verify(FlipBit(input, 25), sig));
   // R and S swapped, truncated, extended: not the JWS form.
@@ -441,18 +457,22 @@ TEST(Rfc7638Test, ThumbprintExampleBecomesTheKid) {
 std::string ThumbprintOf(std::string_view canonical_json) {
   unsigned char digest[32];
   unsigned int len = 0;
-  EXPECT_EQ(EVP_Digest(canonical_json.data(), canonical_json.size(), digest, &len, EVP_sha256(), nullptr), 1);
+  EXPECT_EQ(
+      EVP_Digest(canonical_json.data(), canonical_json.size(), digest, &len, EVP_sha256(), nullptr),
+      1);
   return B64(std::string_view(reinterpret_cast<char*>(digest), len));
 }
 
 TEST(Rfc7638Test, ThumbprintsHashTheCanonicalRequiredMembers) {
   // The independent computation reproduces the RFCs' published thumbprints ...
-  EXPECT_EQ(ThumbprintOf(std::string(R"({"e":"AQAB","kty":"RSA","n":")") + kRfc7638N + R"("})"), kRfc7638Thumbprint);
-  EXPECT_EQ(ThumbprintOf(std::string(R"({"crv":"Ed25519","kty":"OKP","x":")") + kRfc8037X + R"("})"),
-            kRfc8037Thumbprint);
+  EXPECT_EQ(ThumbprintOf(std::string(R"({"e":"AQAB","kty":"RSA","n":")") + kRfc7638N + R"("})"),
+            kRfc7638Thumbprint);
+  EXPECT_EQ(
+      ThumbprintOf(std::string(R"({"crv":"Ed25519","kty":"OKP","x":")") + kRfc8037X + R"("})"),
+      kRfc8037Thumbprint);
   // ... and gives the expected kid of an EC key (no RFC publishes a P-256 thumbprint).
-  std::string ec_canonical = std::string(R"({"crv":"P-256","kty":"EC","x":")") + kRfc7515EcX + R"(","y":")" +
-                             kRfc7515EcY + R"("})";
+  std::string ec_canonical = std::string(R"({"crv":"P-256","kty":"EC","x":")") + kRfc7515EcX +
+                             R"(","y":")" + kRfc7515EcY + R"("})";
   boost::json::object jwk = Rfc7515EcJwk();
   jwk["alg"] = "ES256";
   jwk["use"] = "sig";
@@ -465,7 +485,8 @@ TEST(Rfc7638Test, ThumbprintsHashTheCanonicalRequiredMembers) {
   // And of the RFC 7515 A.2 RSA key.
   auto rsa = PublicKey::FromJwk(Rfc7515RsaJwk());
   ASSERT_TRUE(rsa.ok()) << rsa.status().ToString();
-  EXPECT_EQ(rsa->kid(), ThumbprintOf(std::string(R"({"e":"AQAB","kty":"RSA","n":")") + kRfc7515RsaN + R"("})"));
+  EXPECT_EQ(rsa->kid(),
+            ThumbprintOf(std::string(R"({"e":"AQAB","kty":"RSA","n":")") + kRfc7515RsaN + R"("})"));
 }
 
 // ============================================================================
@@ -601,7 +622,8 @@ TEST_P(JwsRoundTripTest, FromPemRefusesAKeyOfAnotherAlgorithm) {
   for (Algorithm other : {Algorithm::kRS256, Algorithm::kES256, Algorithm::kEdDSA}) {
     if (other == GetParam()) continue;
     auto loaded = SigningKey::FromPem(*pem, other);
-    ASSERT_FALSE(loaded.ok()) << AlgorithmName(GetParam()) << " PEM accepted as " << AlgorithmName(other);
+    ASSERT_FALSE(loaded.ok()) << AlgorithmName(GetParam()) << " PEM accepted as "
+                              << AlgorithmName(other);
     EXPECT_EQ(loaded.status().code(), StatusCode::kInvalidArgument);
   }
 }
@@ -622,8 +644,9 @@ TEST(AlgorithmTest, ParsesTheThreeNamesAndTheirInverse) {
 }
 
 TEST(AlgorithmTest, ParseRefusesOtherNames) {
-  for (const char* name : {"none", "None", "NONE", "HS256", "rs256", "es256", "eddsa", "EDDSA", "Ed25519", "RS384",
-                           "RS512", "PS256", "ES384", "ES512", "", " RS256", "RS256 "}) {
+  for (const char* name :
+       {"none", "None", "NONE", "HS256", "rs256", "es256", "eddsa", "EDDSA", "Ed25519", "RS384",
+        "RS512", "PS256", "ES384", "ES512", "", " RS256", "RS256 "}) {
     auto parsed = ParseAlgorithm(name);
     ASSERT_FALSE(parsed.ok()) << "accepted '" << name << "'";
     EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidArgument) << name;
@@ -663,10 +686,12 @@ TEST(JwsVerifyTest, RefusesAHeaderAlgOtherThanTheKeysEvenWithAValidSignature) {
     const SigningKey& key = keys[static_cast<int>(c.key_alg)];
     ASSERT_EQ(key.algorithm(), c.key_alg);
     // Control: the same construction with the right alg verifies.
-    std::string good = SignWithHeader(key, R"({"alg":")" + std::string(AlgorithmName(c.key_alg)) + R"("})", payload);
+    std::string good = SignWithHeader(
+        key, R"({"alg":")" + std::string(AlgorithmName(c.key_alg)) + R"("})", payload);
     EXPECT_TRUE(DecodeAndVerify(good, key.public_key()));
     std::string bad = SignWithHeader(key, c.header, payload);
-    EXPECT_FALSE(DecodeAndVerify(bad, key.public_key())) << AlgorithmName(c.key_alg) << " key, header " << c.header;
+    EXPECT_FALSE(DecodeAndVerify(bad, key.public_key()))
+        << AlgorithmName(c.key_alg) << " key, header " << c.header;
   }
 }
 
@@ -675,8 +700,9 @@ TEST(JwsVerifyTest, RefusesACritHeader) {
   const std::string payload = boost::json::serialize(SamplePayload());
   std::string good = SignWithHeader(key, R"({"alg":"EdDSA","kid":"k"})", payload);
   ASSERT_TRUE(DecodeAndVerify(good, key.public_key()));
-  for (const char* header : {R"({"alg":"EdDSA","crit":["exp"],"exp":1})", R"({"alg":"EdDSA","crit":[]})",
-                             R"({"crit":["b64"],"b64":false,"alg":"EdDSA"})"}) {
+  for (const char* header :
+       {R"({"alg":"EdDSA","crit":["exp"],"exp":1})", R"({"alg":"EdDSA","crit":[]})",
+        R"({"crit":["b64"],"b64":false,"alg":"EdDSA"})"}) {
     std::string token = SignWithHeader(key, header, payload);
     EXPECT_FALSE(DecodeAndVerify(token, key.public_key())) << header;
   }
@@ -698,7 +724,8 @@ TEST(JwsVerifyTest, RefusesATamperedPayload) {
   admin["sub"] = "acc_admin";
   size_t first = token->find('.');
   size_t second = token->find('.', first + 1);
-  std::string forged = token->substr(0, first) + "." + B64(boost::json::serialize(admin)) + token->substr(second);
+  std::string forged =
+      token->substr(0, first) + "." + B64(boost::json::serialize(admin)) + token->substr(second);
   EXPECT_FALSE(DecodeAndVerify(forged, key.public_key()));
 }
 
@@ -706,7 +733,8 @@ TEST(JwsVerifyTest, RefusesATokenWhoseSignatureIsFromAnotherAlgorithmKey) {
   // An ES256 signature relabelled as RS256 and checked with an RS256 key.
   SigningKey ec = MustGenerate(Algorithm::kES256);
   SigningKey rsa = MustGenerate(Algorithm::kRS256);
-  std::string token = SignWithHeader(ec, R"({"alg":"RS256"})", boost::json::serialize(SamplePayload()));
+  std::string token =
+      SignWithHeader(ec, R"({"alg":"RS256"})", boost::json::serialize(SamplePayload()));
   EXPECT_FALSE(DecodeAndVerify(token, rsa.public_key()));
   EXPECT_FALSE(DecodeAndVerify(token, ec.public_key()));
 }
@@ -731,7 +759,8 @@ TEST(JwsDecodeTest, DecodesThreeParts) {
   auto decoded = DecodeCompact(Join(input, kRfc7515Es256Signature));
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   EXPECT_EQ(decoded->header, Obj(R"({"alg":"ES256"})"));
-  EXPECT_EQ(decoded->payload, Obj(R"({"iss":"joe","exp":1300819380,"http://example.com/is_root":true})"));
+  EXPECT_EQ(decoded->payload,
+            Obj(R"({"iss":"joe","exp":1300819380,"http://example.com/is_root":true})"));
   EXPECT_EQ(decoded->signing_input, input);
   EXPECT_EQ(decoded->signature, B64Decode(kRfc7515Es256Signature));
 }
@@ -741,9 +770,10 @@ TEST(JwsDecodeTest, RefusesTwoOrFourParts) {
   const std::string p = B64(R"({"sub":"x"})");
   const std::string s = B64("signature");
   ASSERT_TRUE(DecodeCompact(h + "." + p + "." + s).ok());
-  for (const std::string& token : {h, h + "." + p, h + "." + p + "." + s + "." + s, h + "." + p + "." + s + ".",
-                                   "." + h + "." + p + "." + s, h + ".." + p + "." + s, std::string(),
-                                   std::string(".."), std::string("...")}) {
+  for (const std::string& token :
+       {h, h + "." + p, h + "." + p + "." + s + "." + s, h + "." + p + "." + s + ".",
+        "." + h + "." + p + "." + s, h + ".." + p + "." + s, std::string(), std::string(".."),
+        std::string("...")}) {
     auto decoded = DecodeCompact(token);
     ASSERT_FALSE(decoded.ok()) << "accepted: " << token;
     EXPECT_EQ(decoded.status().code(), StatusCode::kInvalidArgument) << token;
@@ -756,16 +786,16 @@ TEST(JwsDecodeTest, RefusesBadBase64Url) {
   const std::string s = kRfc8037Signature;
   ASSERT_TRUE(DecodeCompact(h + "." + p + "." + s).ok());
   const std::vector<std::string> tokens = {
-      h + "=." + p + "." + s,             // padding
-      h + "." + p + "." + s + "==",       // padding on the signature
-      h + "." + p + "+." + s,             // standard-alphabet character
+      h + "=." + p + "." + s,        // padding
+      h + "." + p + "." + s + "==",  // padding on the signature
+      h + "." + p + "+." + s,        // standard-alphabet character
       "eyJhbGciOiJFZERTQSJ9/." + p + "." + s,
       h + "." + p + "." + s.substr(0, 10) + "*" + s.substr(11),
       h + "." + p + "." + s.substr(0, 10) + " " + s.substr(11),
-      h + "." + p + "." + s + "AAA",      // length ≡ 1 (mod 4)
+      h + "." + p + "." + s + "AAA",                        // length ≡ 1 (mod 4)
       h + "." + p + "." + s.substr(0, s.size() - 1) + "h",  // non-zero unused trailing bits
       h + "." + p + "." + s + "\n",
-      h + "." + p + "." + "",             // empty signature
+      h + "." + p + "." + "",  // empty signature
   };
   for (const std::string& token : tokens) {
     auto decoded = DecodeCompact(token);
@@ -778,8 +808,8 @@ TEST(JwsDecodeTest, RefusesPartsThatAreNotJsonObjects) {
   const std::string h = B64(R"({"alg":"EdDSA"})");
   const std::string p = B64(R"({"sub":"x"})");
   const std::string s = kRfc8037Signature;
-  for (const char* json : {R"(["alg","EdDSA"])", R"("EdDSA")", "42", "null", "true", R"({"alg":"EdDSA")", "",
-                           R"({"alg":"EdDSA"} {})", "not json"}) {
+  for (const char* json : {R"(["alg","EdDSA"])", R"("EdDSA")", "42", "null", "true",
+                           R"({"alg":"EdDSA")", "", R"({"alg":"EdDSA"} {})", "not json"}) {
     auto as_header = DecodeCompact(B64(json) + "." + p + "." + s);
     EXPECT_FALSE(as_header.ok()) << "header accepted: " << json;
     auto as_payload = DecodeCompact(h + "." + B64(json) + "." + s);
@@ -951,7 +981,8 @@ TEST(PublicKeyTest, FromJwkRefusesMissingOrMalformedMembers) {
   {
     boost::json::object oct;
     oct["kty"] = "oct";
-    oct["k"] = "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
+    oct["k"] =
+        "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
     ExpectRefused(oct);
   }
 }
@@ -967,8 +998,9 @@ TEST(PublicKeyTest, FromJwkRefusesAPointOffTheCurve) {
 }
 
 TEST(SigningKeyTest, FromPemRefusesWhatIsNotAPrivateKey) {
-  for (const std::string& pem : {std::string(), std::string("not a pem"),
-                                 std::string("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")}) {
+  for (const std::string& pem :
+       {std::string(), std::string("not a pem"),
+        std::string("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")}) {
     auto key = SigningKey::FromPem(pem, Algorithm::kEdDSA);
     ASSERT_FALSE(key.ok());
     EXPECT_EQ(key.status().code(), StatusCode::kInvalidArgument);
@@ -981,7 +1013,9 @@ TEST(SigningKeyTest, FromPemAcceptsAP256KeyWithACompressedPublicPoint) {
   // or refuse it with kInvalidArgument — never throw or compute a kid from missing bytes.
   PkeyPtr ec = OwnPkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
   ASSERT_NE(ec, nullptr);
-  ASSERT_EQ(EVP_PKEY_set_utf8_string_param(ec.get(), OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT, "compressed"), 1);
+  ASSERT_EQ(EVP_PKEY_set_utf8_string_param(ec.get(), OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                                           "compressed"),
+            1);
   std::string pem = PemOf(ec.get());
   boost::json::object jwk;
   jwk["kty"] = "EC";

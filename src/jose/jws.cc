@@ -21,7 +21,8 @@ std::optional<boost::json::object> ParseObject(std::string_view encoded) {
 
 }  // namespace
 
-StatusOr<std::string> SignCompact(const SigningKey& key, const boost::json::object& payload, std::string_view typ) {
+StatusOr<std::string> SignCompact(const SigningKey& key, const boost::json::object& payload,
+                                  std::string_view typ) {
   boost::json::object header;
   header["alg"] = AlgorithmName(key.algorithm());
   header["kid"] = key.kid();
@@ -47,7 +48,8 @@ StatusOr<DecodedJws> DecodeCompact(std::string_view token) {
   auto header = ParseObject(token.substr(0, first));
   auto payload = ParseObject(token.substr(first + 1, second - first - 1));
   auto signature = crypto::Base64UrlDecode(token.substr(second + 1));
-  if (!header || !payload || !signature || signature->empty()) return InvalidArgumentError("malformed JWS part");
+  if (!header || !payload || !signature || signature->empty())
+    return InvalidArgumentError("malformed JWS part");
   out.header = std::move(*header);
   out.payload = std::move(*payload);
   out.signing_input = std::string(token.substr(0, second));
@@ -57,7 +59,8 @@ StatusOr<DecodedJws> DecodeCompact(std::string_view token) {
 
 std::string_view StringClaim(const boost::json::object& object, std::string_view name) {
   auto it = object.find(name);
-  return it != object.end() && it->value().is_string() ? std::string_view(it->value().as_string()) : std::string_view();
+  return it != object.end() && it->value().is_string() ? std::string_view(it->value().as_string())
+                                                       : std::string_view();
 }
 
 int64_t IntClaim(const boost::json::object& object, std::string_view name) {

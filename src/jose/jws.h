@@ -6,11 +6,10 @@
 // signature. Pure functions over immutable keys; thread-safe.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <boost/json/object.hpp>
 
 #include "core/status.h"
 #include "jose/key.h"
@@ -19,7 +18,8 @@ namespace portico::jose {
 
 // Signs `payload` (a JSON object) with `key`. `typ` is the header's typ ("JWT", "at+jwt",
 // "logout+jwt"). Errors: kInternal when signing fails.
-StatusOr<std::string> SignCompact(const SigningKey& key, const boost::json::object& payload, std::string_view typ);
+StatusOr<std::string> SignCompact(const SigningKey& key, const boost::json::object& payload,
+                                  std::string_view typ);
 
 struct DecodedJws {
   boost::json::object header;

@@ -17,7 +17,9 @@
 namespace portico::jose {
 namespace {
 
-std::shared_ptr<EVP_PKEY> Own(EVP_PKEY* key) { return std::shared_ptr<EVP_PKEY>(key, EVP_PKEY_free); }
+std::shared_ptr<EVP_PKEY> Own(EVP_PKEY* key) {
+  return std::shared_ptr<EVP_PKEY>(key, EVP_PKEY_free);
+}
 
 std::string BigNumBytes(EVP_PKEY* key, const char* name) {
   BIGNUM* bn = nullptr;
@@ -72,15 +74,18 @@ boost::json::object RequiredMembers(EVP_PKEY* key, Algorithm alg) {
 
 bool KeyMatches(EVP_PKEY* key, Algorithm alg) {
   switch (alg) {
-    case Algorithm::kRS256: return EVP_PKEY_is_a(key, "RSA") && EVP_PKEY_get_bits(key) >= 2048;
+    case Algorithm::kRS256:
+      return EVP_PKEY_is_a(key, "RSA") && EVP_PKEY_get_bits(key) >= 2048;
     case Algorithm::kES256: {
       if (!EVP_PKEY_is_a(key, "EC")) return false;
       char group[32];
       size_t len = 0;
-      return EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) == 1 &&
+      return EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
+                                            &len) == 1 &&
              std::string_view(group, len) == "prime256v1";
     }
-    case Algorithm::kEdDSA: return EVP_PKEY_is_a(key, "ED25519");
+    case Algorithm::kEdDSA:
+      return EVP_PKEY_is_a(key, "ED25519");
   }
   return false;
 }
@@ -144,9 +149,12 @@ EVP_PKEY* FromParams(const char* type, OSSL_PARAM_BLD* bld) {
 
 std::string_view AlgorithmName(Algorithm alg) {
   switch (alg) {
-    case Algorithm::kRS256: return "RS256";
-    case Algorithm::kES256: return "ES256";
-    case Algorithm::kEdDSA: return "EdDSA";
+    case Algorithm::kRS256:
+      return "RS256";
+    case Algorithm::kES256:
+      return "ES256";
+    case Algorithm::kEdDSA:
+      return "EdDSA";
   }
   return "";
 }
@@ -176,8 +184,10 @@ StatusOr<PublicKey> PublicKey::FromJwk(const boost::json::object& jwk) {
     auto e = Member(jwk, "e");
     if (!n || !e) return InvalidArgumentError("RSA JWK needs n and e");
     OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
-    BIGNUM* bn_n = BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()), static_cast<int>(n->size()), nullptr);
-    BIGNUM* bn_e = BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()), static_cast<int>(e->size()), nullptr);
+    BIGNUM* bn_n = BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()),
+                             static_cast<int>(n->size()), nullptr);
+    BIGNUM* bn_e = BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()),
+                             static_cast<int>(e->size()), nullptr);
     OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n);
     OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e);
     key = FromParams("RSA", bld);
@@ -188,7 +198,8 @@ StatusOr<PublicKey> PublicKey::FromJwk(const boost::json::object& jwk) {
     alg = Algorithm::kES256;
     auto x = Member(jwk, "x");
     auto y = Member(jwk, "y");
-    if (!x || !y || x->size() != 32 || y->size() != 32) return InvalidArgumentError("P-256 JWK needs 32-byte x and y");
+    if (!x || !y || x->size() != 32 || y->size() != 32)
+      return InvalidArgumentError("P-256 JWK needs 32-byte x and y");
     std::string point = "\x04" + *x + *y;
     OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
     OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
@@ -199,14 +210,15 @@ StatusOr<PublicKey> PublicKey::FromJwk(const boost::json::object& jwk) {
     alg = Algorithm::kEdDSA;
     auto x = Member(jwk, "x");
     if (!x || x->size() != 32) return InvalidArgumentError("Ed25519 JWK needs a 32-byte x");
-    key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(x->data()),
-                                      x->size());
+    key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
+                                      reinterpret_cast<const unsigned char*>(x->data()), x->size());
   } else {
     return InvalidArgumentError("unsupported JWK key type");
   }
   if (key == nullptr) return InvalidArgumentError("the JWK does not hold a valid public key");
   auto owned = Own(key);
-  if (!KeyMatches(key, alg)) return InvalidArgumentError("the JWK's key is too weak or of the wrong curve");
+  if (!KeyMatches(key, alg))
+    return InvalidArgumentError("the JWK's key is too weak or of the wrong curve");
   std::string_view declared = StringMember(jwk, "alg");
   if (!declared.empty() && declared != AlgorithmName(alg)) {
     return InvalidArgumentError("the JWK's alg does not match its key type");
@@ -233,8 +245,10 @@ bool PublicKey::Verify(std::string_view signing_input, std::string_view signatur
   }
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   bool ok = EVP_DigestVerifyInit(ctx, nullptr, DigestFor(alg_), nullptr, key_.get()) == 1 &&
-            EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
-                             reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size()) == 1;
+            EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()),
+                             signature.size(),
+                             reinterpret_cast<const unsigned char*>(signing_input.data()),
+                             signing_input.size()) == 1;
   EVP_MD_CTX_free(ctx);
   return ok;
 }
@@ -247,9 +261,15 @@ SigningKey::SigningKey(std::shared_ptr<EVP_PKEY> key, Algorithm alg)
 StatusOr<SigningKey> SigningKey::Generate(Algorithm alg) {
   EVP_PKEY* key = nullptr;
   switch (alg) {
-    case Algorithm::kRS256: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048}); break;
-    case Algorithm::kES256: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
-    case Algorithm::kEdDSA: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
+    case Algorithm::kRS256:
+      key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048});
+      break;
+    case Algorithm::kES256:
+      key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+      break;
+    case Algorithm::kEdDSA:
+      key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+      break;
   }
   if (key == nullptr) return InternalError("key generation failed");
   return SigningKey(Own(key), alg);
@@ -261,7 +281,8 @@ StatusOr<SigningKey> SigningKey::FromPem(std::string_view pem, Algorithm alg) {
   BIO_free(bio);
   if (key == nullptr) return InvalidArgumentError("not a PEM private key");
   auto owned = Own(key);
-  if (!KeyMatches(key, alg)) return InvalidArgumentError("the private key does not fit " + std::string(AlgorithmName(alg)));
+  if (!KeyMatches(key, alg))
+    return InvalidArgumentError("the private key does not fit " + std::string(AlgorithmName(alg)));
   return SigningKey(owned, alg);
 }
 
@@ -283,12 +304,14 @@ StatusOr<std::string> SigningKey::Sign(std::string_view signing_input) const {
   std::string sig;
   size_t len = 0;
   bool ok = EVP_DigestSignInit(ctx, nullptr, DigestFor(alg_), nullptr, key_.get()) == 1 &&
-            EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(signing_input.data()),
+            EVP_DigestSign(ctx, nullptr, &len,
+                           reinterpret_cast<const unsigned char*>(signing_input.data()),
                            signing_input.size()) == 1;
   if (ok) {
     sig.resize(len);
     ok = EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
-                        reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size()) == 1;
+                        reinterpret_cast<const unsigned char*>(signing_input.data()),
+                        signing_input.size()) == 1;
     sig.resize(len);
   }
   EVP_MD_CTX_free(ctx);

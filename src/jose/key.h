@@ -8,11 +8,10 @@
 // built; copies share the underlying EVP_PKEY.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <boost/json/object.hpp>
 
 #include "core/status.h"
 

@@ -8,9 +8,11 @@
 
 namespace portico::oidc {
 
-std::string SubjectFor(const Client& client, const std::string& account_id, std::string_view pairwise_key) {
+std::string SubjectFor(const Client& client, const std::string& account_id,
+                       std::string_view pairwise_key) {
   if (client.subject_type != "pairwise") return account_id;
-  return crypto::Base64UrlEncode(crypto::HmacSha256(pairwise_key, client.sector_id + "|" + account_id));
+  return crypto::Base64UrlEncode(
+      crypto::HmacSha256(pairwise_key, client.sector_id + "|" + account_id));
 }
 
 void AddScopedClaims(const identity::Account& a, std::string_view scope, boost::json::object& out) {

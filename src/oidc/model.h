@@ -82,9 +82,9 @@ struct Consent {
 // A site a person has signed in to, for account information.
 struct AccountSite {
   std::string client_id;
-  std::string scope;      // what it was last granted
-  int64_t last_at = 0;    // the last grant or consent
-  bool consented = false; // a remembered consent exists
+  std::string scope;       // what it was last granted
+  int64_t last_at = 0;     // the last grant or consent
+  bool consented = false;  // a remembered consent exists
 };
 
 }  // namespace portico::oidc

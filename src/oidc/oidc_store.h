@@ -36,7 +36,8 @@ class OidcStore {
   // Keys still published (remove_after unset or in the future), newest first.
   virtual StatusOr<std::vector<StoredKey>> ListKeys(int64_t now) = 0;
   // Retires every active key of `alg` except `keep_kid`; they stay published until `remove_after`.
-  virtual Status RetireKeys(const std::string& alg, const std::string& keep_kid, int64_t now, int64_t remove_after) = 0;
+  virtual Status RetireKeys(const std::string& alg, const std::string& keep_kid, int64_t now,
+                            int64_t remove_after) = 0;
 
   // ---- clients ----
   // Errors: kAlreadyExists.
@@ -50,27 +51,31 @@ class OidcStore {
   virtual Status SetClientSecretHash(const std::string& id, const std::string& secret_hash) = 0;
 
   // ---- consents ----
-  virtual StatusOr<std::optional<Consent>> FindConsent(const std::string& account_id, const std::string& client_id) = 0;
+  virtual StatusOr<std::optional<Consent>> FindConsent(const std::string& account_id,
+                                                       const std::string& client_id) = 0;
   virtual Status SaveConsent(const std::string& account_id, const Consent& consent) = 0;
   virtual StatusOr<std::vector<Consent>> ListConsents(const std::string& account_id) = 0;
   // Deletes the consent and revokes every grant of the pair (with its tokens).
-  virtual Status RevokeConsent(const std::string& account_id, const std::string& client_id, int64_t now) = 0;
+  virtual Status RevokeConsent(const std::string& account_id, const std::string& client_id,
+                               int64_t now) = 0;
 
   // ---- authorization codes ----
   // Stores the code and records that its session (sid) signed in to its site.
   virtual Status InsertCode(const AuthorizationCode& code) = 0;
   // Consumes the code. kRedeemed: `*code` is filled and its grant is created — with the first
-  // refresh token `refresh_hash` when the code's scope includes offline_access — atomically. kReplayed: the grant the first
-  // redemption created is revoked. kInvalid: unknown or expired.
-  virtual StatusOr<Redemption> RedeemCode(const std::string& code_hash, int64_t now, const std::string& refresh_hash,
+  // refresh token `refresh_hash` when the code's scope includes offline_access — atomically.
+  // kReplayed: the grant the first redemption created is revoked. kInvalid: unknown or expired.
+  virtual StatusOr<Redemption> RedeemCode(const std::string& code_hash, int64_t now,
+                                          const std::string& refresh_hash,
                                           int64_t refresh_expires_at, AuthorizationCode* code) = 0;
 
   // ---- grants and refresh tokens ----
   // Rotates a refresh token: marks `old_hash` used and inserts `new_hash` for the same grant.
   // kRedeemed: `*grant` is filled. kReplayed: `old_hash` was used before; its grant is now
   // revoked. kInvalid: unknown, expired, or its grant is revoked.
-  virtual StatusOr<Redemption> RotateRefreshToken(const std::string& old_hash, const std::string& new_hash,
-                                                  int64_t now, int64_t new_expires_at, Grant* grant) = 0;
+  virtual StatusOr<Redemption> RotateRefreshToken(const std::string& old_hash,
+                                                  const std::string& new_hash, int64_t now,
+                                                  int64_t new_expires_at, Grant* grant) = 0;
   // Errors: kNotFound.
   virtual StatusOr<Grant> FindGrant(const std::string& id) = 0;
   // The grant of a refresh token that is current (unused, unexpired). Errors: kNotFound.
@@ -78,7 +83,8 @@ class OidcStore {
   virtual Status RevokeGrant(const std::string& grant_id, int64_t now) = 0;
 
   // Records a client assertion's jti. True the first time, false when it was used before.
-  virtual StatusOr<bool> ConsumeAssertion(const std::string& client_id, const std::string& jti, int64_t expires_at) = 0;
+  virtual StatusOr<bool> ConsumeAssertion(const std::string& client_id, const std::string& jti,
+                                          int64_t expires_at) = 0;
 
   // ---- sessions and sites ----
   // The sites the network session `sid` signed in to.

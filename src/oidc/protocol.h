@@ -6,10 +6,9 @@
 // the redirect URI is validated (RFC 6749 §4.1.2.1), and are an error page before that.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <string>
 #include <string_view>
-
-#include <boost/json/object.hpp>
 
 #include "http/message.h"
 

@@ -9,8 +9,8 @@
 namespace portico::oidc {
 
 Provider::Provider(ProviderOptions options, OidcStore& store, identity::IdentityStore& identities,
-                   selfservice::SelfServiceWeb& web, KeyManager& keys, ClientRegistry& clients, Clock& clock,
-                   crypto::Random& random, std::string pairwise_key)
+                   selfservice::SelfServiceWeb& web, KeyManager& keys, ClientRegistry& clients,
+                   Clock& clock, crypto::Random& random, std::string pairwise_key)
     : options_(std::move(options)),
       store_(store),
       identities_(identities),
@@ -21,7 +21,8 @@ Provider::Provider(ProviderOptions options, OidcStore& store, identity::Identity
       random_(random),
       pairwise_key_(std::move(pairwise_key)) {
   SetIssuer(options_.issuer);
-  web_.SetReturnOriginResolver([this](std::string_view return_to) { return ReturnOriginFor(return_to); });
+  web_.SetReturnOriginResolver(
+      [this](std::string_view return_to) { return ReturnOriginFor(return_to); });
   // Every way a network session ends by sign-out reaches the sites it signed in to.
   web_.SetSignOutListener([this](const std::string& sid, const std::string& account_id) {
     NotifySitesOfLogout(sid, account_id);
@@ -32,7 +33,8 @@ void Provider::RegisterRoutes(http::Router& router) {
   auto bind = [this](http::Response (Provider::*fn)(const http::Request&)) {
     return [this, fn](const http::Request& r) { return (this->*fn)(r); };
   };
-  router.Get("/.well-known/openid-configuration", bind(&Provider::Discovery), http::Execution::kInline);
+  router.Get("/.well-known/openid-configuration", bind(&Provider::Discovery),
+             http::Execution::kInline);
   // On a worker: a key reload (once per keys.reload_seconds) reads the database.
   router.Get("/jwks", bind(&Provider::Jwks));
   router.Get("/authorize", bind(&Provider::Authorize));
@@ -49,15 +51,17 @@ void Provider::RegisterRoutes(http::Router& router) {
 }
 
 std::optional<http::Response> Provider::ReadClientForm(const http::Request& request,
-                                                      std::optional<http::FormData>& form,
-                                                      std::optional<Client>& client) {
+                                                       std::optional<http::FormData>& form,
+                                                       std::optional<Client>& client) {
   std::string_view type = request.Header("content-type").value_or("");
-  if (type.substr(0, type.find(';')) == "application/x-www-form-urlencoded") form = http::FormData::Parse(request.body);
+  if (type.substr(0, type.find(';')) == "application/x-www-form-urlencoded")
+    form = http::FormData::Parse(request.body);
   if (!form) return JsonError({wire::kInvalidRequest, "the body must be a form", "", 400});
   auto authenticated = clients_.Authenticate(request, *form);
   if (!authenticated.ok()) {
     if (authenticated.status().code() != StatusCode::kUnauthenticated) {
-      return JsonError({wire::kTemporarilyUnavailable, "please retry", authenticated.status().ToString(), 503});
+      return JsonError(
+          {wire::kTemporarilyUnavailable, "please retry", authenticated.status().ToString(), 503});
     }
     return JsonError({wire::kInvalidClient, "client authentication failed", "", 401});
   }

@@ -32,8 +32,8 @@
 namespace portico::oidc {
 
 struct ProviderOptions {
-  std::string issuer;                 // the public URL, e.g. "https://id.example.com"
-  int64_t code_ttl = 60;              // SECURITY.md: ≤ 60 s
+  std::string issuer;     // the public URL, e.g. "https://id.example.com"
+  int64_t code_ttl = 60;  // SECURITY.md: ≤ 60 s
   int64_t access_token_ttl = 600;
   int64_t id_token_ttl = 600;
   int64_t refresh_token_ttl = 30 * 86400;
@@ -54,8 +54,8 @@ struct AccessTokenClaims {
 class Provider {
  public:
   Provider(ProviderOptions options, OidcStore& store, identity::IdentityStore& identities,
-           selfservice::SelfServiceWeb& web, KeyManager& keys, ClientRegistry& clients, Clock& clock,
-           crypto::Random& random, std::string pairwise_key);
+           selfservice::SelfServiceWeb& web, KeyManager& keys, ClientRegistry& clients,
+           Clock& clock, crypto::Random& random, std::string pairwise_key);
 
   // The tokens one grant step issues (token/issued.h).
   struct Issued;
@@ -81,7 +81,8 @@ class Provider {
   http::Response UserInfo(const http::Request& request);
   // The form of a client-authenticated POST (revocation, introspection): parses the body and
   // authenticates the client, filling both; returns the error response when either fails.
-  std::optional<http::Response> ReadClientForm(const http::Request& request, std::optional<http::FormData>& form,
+  std::optional<http::Response> ReadClientForm(const http::Request& request,
+                                               std::optional<http::FormData>& form,
                                                std::optional<Client>& client);
   http::Response Revoke(const http::Request& request);
   http::Response Logout(const http::Request& request);
@@ -92,20 +93,24 @@ class Provider {
   struct AuthorizeRequest;
   // Validates an authorize request into `ar`; returns the error response when it is invalid.
   std::optional<http::Response> ParseAuthorizeRequest(const std::optional<http::FormData>& params,
-                                                      const selfservice::PageContext& ctx, int status,
-                                                      AuthorizeRequest& ar);
+                                                      const selfservice::PageContext& ctx,
+                                                      int status, AuthorizeRequest& ar);
   // auth_after values carry a MAC so that only the provider can set them.
   std::string SignAuthAfter(const std::string& client_id, int64_t time) const;
-  std::optional<int64_t> VerifyAuthAfter(const std::string& client_id, std::string_view signed_value) const;
+  std::optional<int64_t> VerifyAuthAfter(const std::string& client_id,
+                                         std::string_view signed_value) const;
   // The origin a sign-in page's return_to (an /authorize request) finally redirects to.
   std::string ReturnOriginFor(std::string_view return_to);
-  http::Response ContinueAuthorize(const AuthorizeRequest& ar, const selfservice::PageContext& ctx, bool after_consent);
-  http::Response IssueCode(const AuthorizeRequest& ar, const selfservice::PageContext& ctx, int status);
-  http::Response RedirectError(const AuthorizeRequest& ar, std::string_view error, std::string_view description,
-                               int status);
+  http::Response ContinueAuthorize(const AuthorizeRequest& ar, const selfservice::PageContext& ctx,
+                                   bool after_consent);
+  http::Response IssueCode(const AuthorizeRequest& ar, const selfservice::PageContext& ctx,
+                           int status);
+  http::Response RedirectError(const AuthorizeRequest& ar, std::string_view error,
+                               std::string_view description, int status);
 
-  StatusOr<Issued> MintTokens(const Client& client, const std::string& account_id, const std::string& scope,
-                              const std::string& nonce, const std::string& sid, int64_t auth_time,
+  StatusOr<Issued> MintTokens(const Client& client, const std::string& account_id,
+                              const std::string& scope, const std::string& nonce,
+                              const std::string& sid, int64_t auth_time,
                               const std::string& grant_id, bool with_id_token);
   http::Response GrantAuthorizationCode(const Client& client, const http::FormData& form);
   http::Response GrantRefreshToken(const Client& client, const http::FormData& form);

@@ -30,7 +30,8 @@ std::vector<std::string> FromJsonArray(const std::string& text) {
 }
 
 constexpr char kClientColumns[] =
-    "id, name, secret_hash, auth_method, redirect_uris, post_logout_redirect_uris, first_party, subject_type, "
+    "id, name, secret_hash, auth_method, redirect_uris, post_logout_redirect_uris, first_party, "
+    "subject_type, "
     "sector_id, id_token_alg, jwks, backchannel_logout_uri, logo_uri, home_uri, listed, created_at";
 
 Client ReadClient(const Statement& s) {
@@ -54,7 +55,8 @@ Client ReadClient(const Statement& s) {
   return c;
 }
 
-constexpr char kGrantColumns[] = "id, client_id, account_id, scope, sid, auth_time, created_at, revoked_at";
+constexpr char kGrantColumns[] =
+    "id, client_id, account_id, scope, sid, auth_time, created_at, revoked_at";
 
 Grant ReadGrant(const Statement& s) {
   Grant g;
@@ -70,11 +72,14 @@ Grant ReadGrant(const Statement& s) {
 }
 
 Status RevokeGrantIn(Connection& c, const std::string& grant_id, int64_t now) {
-  PORTICO_ASSIGN_OR_RETURN(auto g, c.Prepare("UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"));
+  PORTICO_ASSIGN_OR_RETURN(
+      auto g, c.Prepare("UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"));
   g.Bind(1, now).Bind(2, grant_id);
   PORTICO_RETURN_IF_ERROR(g.Run());
   // Its refresh tokens can never be used again.
-  PORTICO_ASSIGN_OR_RETURN(auto r, c.Prepare("UPDATE refresh_tokens SET used_at = ? WHERE grant_id = ? AND used_at IS NULL"));
+  PORTICO_ASSIGN_OR_RETURN(
+      auto r,
+      c.Prepare("UPDATE refresh_tokens SET used_at = ? WHERE grant_id = ? AND used_at IS NULL"));
   r.Bind(1, now).Bind(2, grant_id);
   return r.Run();
 }
@@ -85,10 +90,14 @@ Status RevokeGrantIn(Connection& c, const std::string& grant_id, int64_t now) {
 
 Status SqliteOidcStore::InsertKey(const StoredKey& k) {
   return db_.Write([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
-        "INSERT INTO signing_keys (kid, alg, sealed_key, public_jwk, created_at, retired_at, remove_after) "
-        "VALUES (?,?,?,?,?,?,?)"));
-    s.Bind(1, k.kid).Bind(2, k.alg).BindBlob(3, k.sealed_key).Bind(4, k.public_jwk).Bind(5, k.created_at);
+    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("INSERT INTO signing_keys (kid, alg, sealed_key, "
+                                               "public_jwk, created_at, retired_at, remove_after) "
+                                               "VALUES (?,?,?,?,?,?,?)"));
+    s.Bind(1, k.kid)
+        .Bind(2, k.alg)
+        .BindBlob(3, k.sealed_key)
+        .Bind(4, k.public_jwk)
+        .Bind(5, k.created_at);
     s.BindOptional(6, k.retired_at).BindOptional(7, k.remove_after);
     return s.Run();
   });
@@ -97,9 +106,11 @@ Status SqliteOidcStore::InsertKey(const StoredKey& k) {
 StatusOr<std::vector<StoredKey>> SqliteOidcStore::ListKeys(int64_t now) {
   std::vector<StoredKey> out;
   PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
-        "SELECT kid, alg, sealed_key, public_jwk, created_at, retired_at, remove_after FROM signing_keys "
-        "WHERE remove_after IS NULL OR remove_after > ? ORDER BY created_at DESC, kid"));
+    PORTICO_ASSIGN_OR_RETURN(
+        auto s,
+        c.Prepare("SELECT kid, alg, sealed_key, public_jwk, created_at, retired_at, remove_after "
+                  "FROM signing_keys "
+                  "WHERE remove_after IS NULL OR remove_after > ? ORDER BY created_at DESC, kid"));
     s.Bind(1, now);
     for (;;) {
       PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -122,8 +133,9 @@ StatusOr<std::vector<StoredKey>> SqliteOidcStore::ListKeys(int64_t now) {
 Status SqliteOidcStore::RetireKeys(const std::string& alg, const std::string& keep_kid, int64_t now,
                                    int64_t remove_after) {
   return db_.Write([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
-        "UPDATE signing_keys SET retired_at = ?, remove_after = ? WHERE alg = ? AND kid <> ? AND retired_at IS NULL"));
+    PORTICO_ASSIGN_OR_RETURN(auto s,
+                             c.Prepare("UPDATE signing_keys SET retired_at = ?, remove_after = ? "
+                                       "WHERE alg = ? AND kid <> ? AND retired_at IS NULL"));
     s.Bind(1, now).Bind(2, remove_after).Bind(3, alg).Bind(4, keep_kid);
     return s.Run();
   });
@@ -133,13 +145,21 @@ Status SqliteOidcStore::RetireKeys(const std::string& alg, const std::string& ke
 
 Status SqliteOidcStore::InsertClient(const Client& x) {
   return db_.Write([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(std::string("INSERT INTO clients (") + kClientColumns +
-                                               ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    PORTICO_ASSIGN_OR_RETURN(auto s,
+                             c.Prepare(std::string("INSERT INTO clients (") + kClientColumns +
+                                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     s.Bind(1, x.id).Bind(2, x.name);
-    if (x.secret_hash.empty()) s.BindNull(3);
-    else s.BindBlob(3, x.secret_hash);
-    s.Bind(4, x.auth_method).Bind(5, ToJsonArray(x.redirect_uris)).Bind(6, ToJsonArray(x.post_logout_redirect_uris));
-    s.Bind(7, int64_t{x.first_party}).Bind(8, x.subject_type).Bind(9, x.sector_id).Bind(10, x.id_token_alg);
+    if (x.secret_hash.empty())
+      s.BindNull(3);
+    else
+      s.BindBlob(3, x.secret_hash);
+    s.Bind(4, x.auth_method)
+        .Bind(5, ToJsonArray(x.redirect_uris))
+        .Bind(6, ToJsonArray(x.post_logout_redirect_uris));
+    s.Bind(7, int64_t{x.first_party})
+        .Bind(8, x.subject_type)
+        .Bind(9, x.sector_id)
+        .Bind(10, x.id_token_alg);
     s.Bind(11, x.jwks).Bind(12, x.backchannel_logout_uri).Bind(13, x.logo_uri).Bind(14, x.home_uri);
     s.Bind(15, int64_t{x.listed}).Bind(16, x.created_at);
     return s.Run();
@@ -149,7 +169,8 @@ Status SqliteOidcStore::InsertClient(const Client& x) {
 StatusOr<Client> SqliteOidcStore::FindClient(const std::string& id) {
   std::optional<Client> found;
   PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(std::string("SELECT ") + kClientColumns + " FROM clients WHERE id = ?"));
+    PORTICO_ASSIGN_OR_RETURN(
+        auto s, c.Prepare(std::string("SELECT ") + kClientColumns + " FROM clients WHERE id = ?"));
     s.Bind(1, id);
     PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
     if (row) found = ReadClient(s);
@@ -200,8 +221,8 @@ StatusOr<std::optional<Consent>> SqliteOidcStore::FindConsent(const std::string&
                                                               const std::string& client_id) {
   std::optional<Consent> found;
   PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
-        "SELECT client_id, scope, granted_at FROM consents WHERE account_id = ? AND client_id = ?"));
+    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("SELECT client_id, scope, granted_at FROM consents "
+                                               "WHERE account_id = ? AND client_id = ?"));
     s.Bind(1, account_id).Bind(2, client_id);
     PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
     if (row) found = Consent{s.Text(0), s.Text(1), s.Int(2)};
@@ -212,10 +233,16 @@ StatusOr<std::optional<Consent>> SqliteOidcStore::FindConsent(const std::string&
 
 Status SqliteOidcStore::SaveConsent(const std::string& account_id, const Consent& consent) {
   return db_.Write([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
-        "INSERT INTO consents (account_id, client_id, scope, granted_at) VALUES (?,?,?,?) "
-        "ON CONFLICT(account_id, client_id) DO UPDATE SET scope = excluded.scope, granted_at = excluded.granted_at"));
-    s.Bind(1, account_id).Bind(2, consent.client_id).Bind(3, consent.scope).Bind(4, consent.granted_at);
+    PORTICO_ASSIGN_OR_RETURN(
+        auto s,
+        c.Prepare(
+            "INSERT INTO consents (account_id, client_id, scope, granted_at) VALUES (?,?,?,?) "
+            "ON CONFLICT(account_id, client_id) DO UPDATE SET scope = excluded.scope, granted_at = "
+            "excluded.granted_at"));
+    s.Bind(1, account_id)
+        .Bind(2, consent.client_id)
+        .Bind(3, consent.scope)
+        .Bind(4, consent.granted_at);
     return s.Run();
   });
 }
@@ -223,8 +250,8 @@ Status SqliteOidcStore::SaveConsent(const std::string& account_id, const Consent
 StatusOr<std::vector<Consent>> SqliteOidcStore::ListConsents(const std::string& account_id) {
   std::vector<Consent> out;
   PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
-        "SELECT client_id, scope, granted_at FROM consents WHERE account_id = ? ORDER BY granted_at DESC"));
+    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("SELECT client_id, scope, granted_at FROM consents "
+                                               "WHERE account_id = ? ORDER BY granted_at DESC"));
     s.Bind(1, account_id);
     for (;;) {
       PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -236,15 +263,17 @@ StatusOr<std::vector<Consent>> SqliteOidcStore::ListConsents(const std::string& 
   return out;
 }
 
-Status SqliteOidcStore::RevokeConsent(const std::string& account_id, const std::string& client_id, int64_t now) {
+Status SqliteOidcStore::RevokeConsent(const std::string& account_id, const std::string& client_id,
+                                      int64_t now) {
   return db_.Write([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto d, c.Prepare("DELETE FROM consents WHERE account_id = ? AND client_id = ?"));
+    PORTICO_ASSIGN_OR_RETURN(
+        auto d, c.Prepare("DELETE FROM consents WHERE account_id = ? AND client_id = ?"));
     d.Bind(1, account_id).Bind(2, client_id);
     PORTICO_RETURN_IF_ERROR(d.Run());
     std::vector<std::string> grants;
     {
-      PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
-          "SELECT id FROM grants WHERE account_id = ? AND client_id = ? AND revoked_at IS NULL"));
+      PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("SELECT id FROM grants WHERE account_id = ? AND "
+                                                 "client_id = ? AND revoked_at IS NULL"));
       s.Bind(1, account_id).Bind(2, client_id);
       for (;;) {
         PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -260,75 +289,98 @@ Status SqliteOidcStore::RevokeConsent(const std::string& account_id, const std::
 // ---- codes ----
 
 Status SqliteOidcStore::InsertCode(const AuthorizationCode& x) {
-  return db_.Write([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
-        "INSERT INTO authorization_codes (code_hash, client_id, account_id, redirect_uri, scope, nonce, "
-        "code_challenge, sid, auth_time, include_auth_time, grant_id, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
-    s.BindBlob(1, x.code_hash).Bind(2, x.client_id).Bind(3, x.account_id).Bind(4, x.redirect_uri).Bind(5, x.scope);
-    s.Bind(6, x.nonce).Bind(7, x.code_challenge).Bind(8, x.sid).Bind(9, x.auth_time);
-    s.Bind(10, int64_t{x.include_auth_time}).Bind(11, x.grant_id).Bind(12, x.expires_at);
-    PORTICO_RETURN_IF_ERROR(s.Run());
-    PORTICO_ASSIGN_OR_RETURN(auto t, c.Prepare(
-        "INSERT INTO session_sites (sid, client_id, account_id, first_at) VALUES (?,?,?,?) "
-        "ON CONFLICT(sid, client_id) DO NOTHING"));
-    t.Bind(1, x.sid).Bind(2, x.client_id).Bind(3, x.account_id).Bind(4, x.issued_at);
-    return t.Run();
-  }, store::sqlite::Durability::kRelaxed);
+  return db_.Write(
+      [&](Connection& c) {
+        PORTICO_ASSIGN_OR_RETURN(
+            auto s, c.Prepare("INSERT INTO authorization_codes (code_hash, client_id, account_id, "
+                              "redirect_uri, scope, nonce, "
+                              "code_challenge, sid, auth_time, include_auth_time, grant_id, "
+                              "expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
+        s.BindBlob(1, x.code_hash)
+            .Bind(2, x.client_id)
+            .Bind(3, x.account_id)
+            .Bind(4, x.redirect_uri)
+            .Bind(5, x.scope);
+        s.Bind(6, x.nonce).Bind(7, x.code_challenge).Bind(8, x.sid).Bind(9, x.auth_time);
+        s.Bind(10, int64_t{x.include_auth_time}).Bind(11, x.grant_id).Bind(12, x.expires_at);
+        PORTICO_RETURN_IF_ERROR(s.Run());
+        PORTICO_ASSIGN_OR_RETURN(
+            auto t,
+            c.Prepare(
+                "INSERT INTO session_sites (sid, client_id, account_id, first_at) VALUES (?,?,?,?) "
+                "ON CONFLICT(sid, client_id) DO NOTHING"));
+        t.Bind(1, x.sid).Bind(2, x.client_id).Bind(3, x.account_id).Bind(4, x.issued_at);
+        return t.Run();
+      },
+      store::sqlite::Durability::kRelaxed);
 }
 
 StatusOr<Redemption> SqliteOidcStore::RedeemCode(const std::string& code_hash, int64_t now,
-                                                 const std::string& refresh_hash, int64_t refresh_expires_at,
+                                                 const std::string& refresh_hash,
+                                                 int64_t refresh_expires_at,
                                                  AuthorizationCode* code) {
   Redemption result = Redemption::kInvalid;
-  PORTICO_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
-    result = Redemption::kInvalid;
-    // Promise 2: consume first, act only when exactly this statement changed the row.
-    PORTICO_ASSIGN_OR_RETURN(auto u, c.Prepare(
-        "UPDATE authorization_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?"));
-    u.Bind(1, now).BindBlob(2, code_hash).Bind(3, now);
-    PORTICO_RETURN_IF_ERROR(u.Run());
-    bool consumed = c.Changes() == 1;
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
-        "SELECT client_id, account_id, redirect_uri, scope, nonce, code_challenge, sid, auth_time, include_auth_time, "
-        "grant_id, expires_at, used_at FROM authorization_codes WHERE code_hash = ?"));
-    s.BindBlob(1, code_hash);
-    PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) return OkStatus();
-    AuthorizationCode x;
-    x.code_hash = code_hash;
-    x.client_id = s.Text(0);
-    x.account_id = s.Text(1);
-    x.redirect_uri = s.Text(2);
-    x.scope = s.Text(3);
-    x.nonce = s.Text(4);
-    x.code_challenge = s.Text(5);
-    x.sid = s.Text(6);
-    x.auth_time = s.Int(7);
-    x.include_auth_time = s.Int(8) != 0;
-    x.grant_id = s.Text(9);
-    x.expires_at = s.Int(10);
-    bool used_before = !consumed && !s.IsNull(11);
-    *code = x;
-    if (used_before) {
-      // RFC 6749 §4.1.2: a second redemption revokes what the first issued (below, durably).
-      result = Redemption::kReplayed;
-      return OkStatus();
-    }
-    if (!consumed) return OkStatus();  // expired
-    PORTICO_ASSIGN_OR_RETURN(auto g, c.Prepare(std::string("INSERT INTO grants (") + kGrantColumns +
-                                               ") VALUES (?,?,?,?,?,?,?,NULL)"));
-    g.Bind(1, x.grant_id).Bind(2, x.client_id).Bind(3, x.account_id).Bind(4, x.scope).Bind(5, x.sid);
-    g.Bind(6, x.auth_time).Bind(7, now);
-    PORTICO_RETURN_IF_ERROR(g.Run());
-    if (!refresh_hash.empty() && HasScope(x.scope, "offline_access")) {
-      PORTICO_ASSIGN_OR_RETURN(auto r, c.Prepare(
-          "INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at) VALUES (?,?,?,?)"));
-      r.BindBlob(1, refresh_hash).Bind(2, x.grant_id).Bind(3, now).Bind(4, refresh_expires_at);
-      PORTICO_RETURN_IF_ERROR(r.Run());
-    }
-    result = Redemption::kRedeemed;
-    return OkStatus();
-  }, store::sqlite::Durability::kRelaxed));
+  PORTICO_RETURN_IF_ERROR(db_.Write(
+      [&](Connection& c) {
+        result = Redemption::kInvalid;
+        // Promise 2: consume first, act only when exactly this statement changed the row.
+        PORTICO_ASSIGN_OR_RETURN(auto u,
+                                 c.Prepare("UPDATE authorization_codes SET used_at = ? WHERE "
+                                           "code_hash = ? AND used_at IS NULL AND expires_at > ?"));
+        u.Bind(1, now).BindBlob(2, code_hash).Bind(3, now);
+        PORTICO_RETURN_IF_ERROR(u.Run());
+        bool consumed = c.Changes() == 1;
+        PORTICO_ASSIGN_OR_RETURN(
+            auto s,
+            c.Prepare(
+                "SELECT client_id, account_id, redirect_uri, scope, nonce, code_challenge, sid, "
+                "auth_time, include_auth_time, "
+                "grant_id, expires_at, used_at FROM authorization_codes WHERE code_hash = ?"));
+        s.BindBlob(1, code_hash);
+        PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) return OkStatus();
+        AuthorizationCode x;
+        x.code_hash = code_hash;
+        x.client_id = s.Text(0);
+        x.account_id = s.Text(1);
+        x.redirect_uri = s.Text(2);
+        x.scope = s.Text(3);
+        x.nonce = s.Text(4);
+        x.code_challenge = s.Text(5);
+        x.sid = s.Text(6);
+        x.auth_time = s.Int(7);
+        x.include_auth_time = s.Int(8) != 0;
+        x.grant_id = s.Text(9);
+        x.expires_at = s.Int(10);
+        bool used_before = !consumed && !s.IsNull(11);
+        *code = x;
+        if (used_before) {
+          // RFC 6749 §4.1.2: a second redemption revokes what the first issued (below, durably).
+          result = Redemption::kReplayed;
+          return OkStatus();
+        }
+        if (!consumed) return OkStatus();  // expired
+        PORTICO_ASSIGN_OR_RETURN(auto g,
+                                 c.Prepare(std::string("INSERT INTO grants (") + kGrantColumns +
+                                           ") VALUES (?,?,?,?,?,?,?,NULL)"));
+        g.Bind(1, x.grant_id)
+            .Bind(2, x.client_id)
+            .Bind(3, x.account_id)
+            .Bind(4, x.scope)
+            .Bind(5, x.sid);
+        g.Bind(6, x.auth_time).Bind(7, now);
+        PORTICO_RETURN_IF_ERROR(g.Run());
+        if (!refresh_hash.empty() && HasScope(x.scope, "offline_access")) {
+          PORTICO_ASSIGN_OR_RETURN(auto r,
+                                   c.Prepare("INSERT INTO refresh_tokens (token_hash, grant_id, "
+                                             "created_at, expires_at) VALUES (?,?,?,?)"));
+          r.BindBlob(1, refresh_hash).Bind(2, x.grant_id).Bind(3, now).Bind(4, refresh_expires_at);
+          PORTICO_RETURN_IF_ERROR(r.Run());
+        }
+        result = Redemption::kRedeemed;
+        return OkStatus();
+      },
+      store::sqlite::Durability::kRelaxed));
   // A revocation is written with full durability (promise 7), apart from the relaxed redemption.
   if (result == Redemption::kReplayed) PORTICO_RETURN_IF_ERROR(RevokeGrant(code->grant_id, now));
   return result;
@@ -336,41 +388,48 @@ StatusOr<Redemption> SqliteOidcStore::RedeemCode(const std::string& code_hash, i
 
 // ---- grants and refresh tokens ----
 
-StatusOr<Redemption> SqliteOidcStore::RotateRefreshToken(const std::string& old_hash, const std::string& new_hash,
-                                                         int64_t now, int64_t new_expires_at, Grant* grant) {
+StatusOr<Redemption> SqliteOidcStore::RotateRefreshToken(const std::string& old_hash,
+                                                         const std::string& new_hash, int64_t now,
+                                                         int64_t new_expires_at, Grant* grant) {
   Redemption result = Redemption::kInvalid;
-  PORTICO_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
-    result = Redemption::kInvalid;
-    PORTICO_ASSIGN_OR_RETURN(auto u, c.Prepare(
-        "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?"));
-    u.Bind(1, now).BindBlob(2, old_hash).Bind(3, now);
-    PORTICO_RETURN_IF_ERROR(u.Run());
-    bool consumed = c.Changes() == 1;
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(std::string("SELECT g.id, g.client_id, g.account_id, g.scope, g.sid, "
-                                                           "g.auth_time, g.created_at, g.revoked_at, r.used_at "
-                                                           "FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id "
-                                                           "WHERE r.token_hash = ?")));
-    s.BindBlob(1, old_hash);
-    PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) return OkStatus();
-    *grant = ReadGrant(s);
-    if (grant->revoked_at) return OkStatus();
-    if (!consumed) {
-      if (!s.IsNull(8)) {
-        // RFC 9700 §4.14.2: a rotated token presented again means theft; the whole grant ends
-        // (below, durably).
-        result = Redemption::kReplayed;
+  PORTICO_RETURN_IF_ERROR(db_.Write(
+      [&](Connection& c) {
+        result = Redemption::kInvalid;
+        PORTICO_ASSIGN_OR_RETURN(auto u,
+                                 c.Prepare("UPDATE refresh_tokens SET used_at = ? WHERE token_hash "
+                                           "= ? AND used_at IS NULL AND expires_at > ?"));
+        u.Bind(1, now).BindBlob(2, old_hash).Bind(3, now);
+        PORTICO_RETURN_IF_ERROR(u.Run());
+        bool consumed = c.Changes() == 1;
+        PORTICO_ASSIGN_OR_RETURN(
+            auto s,
+            c.Prepare(std::string("SELECT g.id, g.client_id, g.account_id, g.scope, g.sid, "
+                                  "g.auth_time, g.created_at, g.revoked_at, r.used_at "
+                                  "FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id "
+                                  "WHERE r.token_hash = ?")));
+        s.BindBlob(1, old_hash);
+        PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) return OkStatus();
+        *grant = ReadGrant(s);
+        if (grant->revoked_at) return OkStatus();
+        if (!consumed) {
+          if (!s.IsNull(8)) {
+            // RFC 9700 §4.14.2: a rotated token presented again means theft; the whole grant ends
+            // (below, durably).
+            result = Redemption::kReplayed;
+            return OkStatus();
+          }
+          return OkStatus();  // expired
+        }
+        PORTICO_ASSIGN_OR_RETURN(auto r,
+                                 c.Prepare("INSERT INTO refresh_tokens (token_hash, grant_id, "
+                                           "created_at, expires_at) VALUES (?,?,?,?)"));
+        r.BindBlob(1, new_hash).Bind(2, grant->id).Bind(3, now).Bind(4, new_expires_at);
+        PORTICO_RETURN_IF_ERROR(r.Run());
+        result = Redemption::kRedeemed;
         return OkStatus();
-      }
-      return OkStatus();  // expired
-    }
-    PORTICO_ASSIGN_OR_RETURN(auto r, c.Prepare(
-        "INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at) VALUES (?,?,?,?)"));
-    r.BindBlob(1, new_hash).Bind(2, grant->id).Bind(3, now).Bind(4, new_expires_at);
-    PORTICO_RETURN_IF_ERROR(r.Run());
-    result = Redemption::kRedeemed;
-    return OkStatus();
-  }, store::sqlite::Durability::kRelaxed));
+      },
+      store::sqlite::Durability::kRelaxed));
   if (result == Redemption::kReplayed) PORTICO_RETURN_IF_ERROR(RevokeGrant(grant->id, now));
   return result;
 }
@@ -378,7 +437,8 @@ StatusOr<Redemption> SqliteOidcStore::RotateRefreshToken(const std::string& old_
 StatusOr<Grant> SqliteOidcStore::FindGrant(const std::string& id) {
   std::optional<Grant> found;
   PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(std::string("SELECT ") + kGrantColumns + " FROM grants WHERE id = ?"));
+    PORTICO_ASSIGN_OR_RETURN(
+        auto s, c.Prepare(std::string("SELECT ") + kGrantColumns + " FROM grants WHERE id = ?"));
     s.Bind(1, id);
     PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
     if (row) found = ReadGrant(s);
@@ -388,13 +448,15 @@ StatusOr<Grant> SqliteOidcStore::FindGrant(const std::string& id) {
   return std::move(*found);
 }
 
-StatusOr<Grant> SqliteOidcStore::FindGrantByRefreshToken(const std::string& token_hash, int64_t now) {
+StatusOr<Grant> SqliteOidcStore::FindGrantByRefreshToken(const std::string& token_hash,
+                                                         int64_t now) {
   std::optional<Grant> found;
   PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
-        "SELECT g.id, g.client_id, g.account_id, g.scope, g.sid, g.auth_time, g.created_at, g.revoked_at "
-        "FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id "
-        "WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ?"));
+    PORTICO_ASSIGN_OR_RETURN(
+        auto s, c.Prepare("SELECT g.id, g.client_id, g.account_id, g.scope, g.sid, g.auth_time, "
+                          "g.created_at, g.revoked_at "
+                          "FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id "
+                          "WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ?"));
     s.BindBlob(1, token_hash).Bind(2, now);
     PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
     if (row) found = ReadGrant(s);
@@ -408,24 +470,28 @@ Status SqliteOidcStore::RevokeGrant(const std::string& grant_id, int64_t now) {
   return db_.Write([&](Connection& c) { return RevokeGrantIn(c, grant_id, now); });
 }
 
-StatusOr<bool> SqliteOidcStore::ConsumeAssertion(const std::string& client_id, const std::string& jti,
-                                                 int64_t expires_at) {
+StatusOr<bool> SqliteOidcStore::ConsumeAssertion(const std::string& client_id,
+                                                 const std::string& jti, int64_t expires_at) {
   bool first = false;
-  PORTICO_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
-        "INSERT INTO client_assertions (client_id, jti, expires_at) VALUES (?,?,?) ON CONFLICT DO NOTHING"));
-    s.Bind(1, client_id).Bind(2, jti).Bind(3, expires_at);
-    PORTICO_RETURN_IF_ERROR(s.Run());
-    first = c.Changes() == 1;
-    return OkStatus();
-  }, store::sqlite::Durability::kRelaxed));
+  PORTICO_RETURN_IF_ERROR(db_.Write(
+      [&](Connection& c) {
+        PORTICO_ASSIGN_OR_RETURN(auto s,
+                                 c.Prepare("INSERT INTO client_assertions (client_id, jti, "
+                                           "expires_at) VALUES (?,?,?) ON CONFLICT DO NOTHING"));
+        s.Bind(1, client_id).Bind(2, jti).Bind(3, expires_at);
+        PORTICO_RETURN_IF_ERROR(s.Run());
+        first = c.Changes() == 1;
+        return OkStatus();
+      },
+      store::sqlite::Durability::kRelaxed));
   return first;
 }
 
 StatusOr<std::vector<std::string>> SqliteOidcStore::ListSessionSites(const std::string& sid) {
   std::vector<std::string> out;
   PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("SELECT client_id FROM session_sites WHERE sid = ? ORDER BY first_at"));
+    PORTICO_ASSIGN_OR_RETURN(
+        auto s, c.Prepare("SELECT client_id FROM session_sites WHERE sid = ? ORDER BY first_at"));
     s.Bind(1, sid);
     for (;;) {
       PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -437,16 +503,18 @@ StatusOr<std::vector<std::string>> SqliteOidcStore::ListSessionSites(const std::
   return out;
 }
 
-StatusOr<std::vector<AccountSite>> SqliteOidcStore::ListAccountSites(const std::string& account_id) {
+StatusOr<std::vector<AccountSite>> SqliteOidcStore::ListAccountSites(
+    const std::string& account_id) {
   std::vector<AccountSite> out;
   PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
     // Live grants and remembered consents, one row per site, the most recent first.
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
-        "SELECT client_id, scope, MAX(at), MAX(consented) FROM ("
-        "  SELECT client_id, scope, created_at AS at, 0 AS consented FROM grants "
-        "    WHERE account_id = ?1 AND revoked_at IS NULL "
-        "  UNION ALL SELECT client_id, scope, granted_at AS at, 1 AS consented FROM consents WHERE account_id = ?1"
-        ") GROUP BY client_id ORDER BY MAX(at) DESC"));
+    PORTICO_ASSIGN_OR_RETURN(
+        auto s, c.Prepare("SELECT client_id, scope, MAX(at), MAX(consented) FROM ("
+                          "  SELECT client_id, scope, created_at AS at, 0 AS consented FROM grants "
+                          "    WHERE account_id = ?1 AND revoked_at IS NULL "
+                          "  UNION ALL SELECT client_id, scope, granted_at AS at, 1 AS consented "
+                          "FROM consents WHERE account_id = ?1"
+                          ") GROUP BY client_id ORDER BY MAX(at) DESC"));
     s.Bind(1, account_id);
     for (;;) {
       PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -469,8 +537,11 @@ StatusOr<int> SqliteOidcStore::PurgeExpired(int64_t now) {
         {"DELETE FROM client_assertions WHERE expires_at < ?", now},
         // A grant without refresh tokens is kept 30 days, for "sites you have signed in to".
         {"DELETE FROM grants WHERE created_at < ? AND NOT EXISTS "
-         "(SELECT 1 FROM refresh_tokens r WHERE r.grant_id = grants.id AND r.used_at IS NULL)", now - 30 * 86400},
-        {"DELETE FROM session_sites WHERE first_at < ? AND sid NOT IN (SELECT public_id FROM sessions)", now - 3600},
+         "(SELECT 1 FROM refresh_tokens r WHERE r.grant_id = grants.id AND r.used_at IS NULL)",
+         now - 30 * 86400},
+        {"DELETE FROM session_sites WHERE first_at < ? AND sid NOT IN (SELECT public_id FROM "
+         "sessions)",
+         now - 3600},
     };
     for (const auto& [sql, bound] : statements) {
       PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(sql));
@@ -485,8 +556,9 @@ StatusOr<int> SqliteOidcStore::PurgeExpired(int64_t now) {
 
 Status SqliteOidcStore::RevokeAccessToken(const std::string& jti, int64_t expires_at) {
   return db_.Write([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(
-        "INSERT INTO revoked_access_tokens (jti, expires_at) VALUES (?,?) ON CONFLICT(jti) DO NOTHING"));
+    PORTICO_ASSIGN_OR_RETURN(auto s,
+                             c.Prepare("INSERT INTO revoked_access_tokens (jti, expires_at) VALUES "
+                                       "(?,?) ON CONFLICT(jti) DO NOTHING"));
     s.Bind(1, jti).Bind(2, expires_at);
     return s.Run();
   });
@@ -495,7 +567,8 @@ Status SqliteOidcStore::RevokeAccessToken(const std::string& jti, int64_t expire
 StatusOr<bool> SqliteOidcStore::IsAccessTokenRevoked(const std::string& jti) {
   bool revoked = false;
   PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("SELECT 1 FROM revoked_access_tokens WHERE jti = ?"));
+    PORTICO_ASSIGN_OR_RETURN(auto s,
+                             c.Prepare("SELECT 1 FROM revoked_access_tokens WHERE jti = ?"));
     s.Bind(1, jti);
     PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
     revoked = row;

@@ -12,7 +12,8 @@ class SqliteOidcStore final : public OidcStore {
 
   Status InsertKey(const StoredKey& key) override;
   StatusOr<std::vector<StoredKey>> ListKeys(int64_t now) override;
-  Status RetireKeys(const std::string& alg, const std::string& keep_kid, int64_t now, int64_t remove_after) override;
+  Status RetireKeys(const std::string& alg, const std::string& keep_kid, int64_t now,
+                    int64_t remove_after) override;
 
   Status InsertClient(const Client& client) override;
   StatusOr<Client> FindClient(const std::string& id) override;
@@ -20,22 +21,27 @@ class SqliteOidcStore final : public OidcStore {
   Status DeleteClient(const std::string& id) override;
   Status SetClientSecretHash(const std::string& id, const std::string& secret_hash) override;
 
-  StatusOr<std::optional<Consent>> FindConsent(const std::string& account_id, const std::string& client_id) override;
+  StatusOr<std::optional<Consent>> FindConsent(const std::string& account_id,
+                                               const std::string& client_id) override;
   Status SaveConsent(const std::string& account_id, const Consent& consent) override;
   StatusOr<std::vector<Consent>> ListConsents(const std::string& account_id) override;
-  Status RevokeConsent(const std::string& account_id, const std::string& client_id, int64_t now) override;
+  Status RevokeConsent(const std::string& account_id, const std::string& client_id,
+                       int64_t now) override;
 
   Status InsertCode(const AuthorizationCode& code) override;
-  StatusOr<Redemption> RedeemCode(const std::string& code_hash, int64_t now, const std::string& refresh_hash,
-                                  int64_t refresh_expires_at, AuthorizationCode* code) override;
+  StatusOr<Redemption> RedeemCode(const std::string& code_hash, int64_t now,
+                                  const std::string& refresh_hash, int64_t refresh_expires_at,
+                                  AuthorizationCode* code) override;
 
-  StatusOr<Redemption> RotateRefreshToken(const std::string& old_hash, const std::string& new_hash, int64_t now,
-                                          int64_t new_expires_at, Grant* grant) override;
+  StatusOr<Redemption> RotateRefreshToken(const std::string& old_hash, const std::string& new_hash,
+                                          int64_t now, int64_t new_expires_at,
+                                          Grant* grant) override;
   StatusOr<Grant> FindGrant(const std::string& id) override;
   StatusOr<Grant> FindGrantByRefreshToken(const std::string& token_hash, int64_t now) override;
   Status RevokeGrant(const std::string& grant_id, int64_t now) override;
 
-  StatusOr<bool> ConsumeAssertion(const std::string& client_id, const std::string& jti, int64_t expires_at) override;
+  StatusOr<bool> ConsumeAssertion(const std::string& client_id, const std::string& jti,
+                                  int64_t expires_at) override;
   StatusOr<std::vector<std::string>> ListSessionSites(const std::string& sid) override;
   StatusOr<std::vector<AccountSite>> ListAccountSites(const std::string& account_id) override;
 

@@ -28,8 +28,10 @@ std::optional<boost::json::object> ParseObject(std::string_view text) {
 std::string StdBase64(std::string_view bytes) {
   std::string out = crypto::Base64UrlEncode(bytes);
   for (char& c : out) {
-    if (c == '-') c = '+';
-    else if (c == '_') c = '/';
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
   }
   while (out.size() % 4) out += '=';
   return out;
@@ -42,12 +44,15 @@ Status Denied(std::string reason) {
 
 }  // namespace
 
-RelyingParty::RelyingParty(RpConfig config, http::HttpClient& client, Clock& clock, crypto::Random& random)
+RelyingParty::RelyingParty(RpConfig config, http::HttpClient& client, Clock& clock,
+                           crypto::Random& random)
     : config_(std::move(config)), client_(client), clock_(clock), random_(random) {}
 
-StatusOr<std::unique_ptr<RelyingParty>> RelyingParty::Create(RpConfig config, http::HttpClient& client, Clock& clock,
+StatusOr<std::unique_ptr<RelyingParty>> RelyingParty::Create(RpConfig config,
+                                                             http::HttpClient& client, Clock& clock,
                                                              crypto::Random& random) {
-  if (config.cookie_key.size() != crypto::kAeadKeyBytes) return InvalidArgumentError("cookie_key must be 32 bytes");
+  if (config.cookie_key.size() != crypto::kAeadKeyBytes)
+    return InvalidArgumentError("cookie_key must be 32 bytes");
   std::unique_ptr<RelyingParty> rp(new RelyingParty(std::move(config), client, clock, random));
   PORTICO_RETURN_IF_ERROR(rp->FetchDiscovery());
   PORTICO_RETURN_IF_ERROR(rp->RefreshKeys());
@@ -55,12 +60,14 @@ StatusOr<std::unique_ptr<RelyingParty>> RelyingParty::Create(RpConfig config, ht
 }
 
 Status RelyingParty::FetchDiscovery() {
-  PORTICO_ASSIGN_OR_RETURN(auto r, client_.Get(config_.issuer + "/.well-known/openid-configuration"));
+  PORTICO_ASSIGN_OR_RETURN(auto r,
+                           client_.Get(config_.issuer + "/.well-known/openid-configuration"));
   if (r.status != 200) return UnavailableError("discovery answered " + std::to_string(r.status));
   auto d = ParseObject(r.body);
   if (!d) return UnavailableError("discovery is not JSON");
   // OpenID Connect Discovery §4.3: the issuer must be exactly the one we were configured with.
-  if (jose::StringClaim(*d, "issuer") != config_.issuer) return FailedPreconditionError("discovery issuer mismatch");
+  if (jose::StringClaim(*d, "issuer") != config_.issuer)
+    return FailedPreconditionError("discovery issuer mismatch");
   authorization_endpoint_ = std::string(jose::StringClaim(*d, "authorization_endpoint"));
   token_endpoint_ = std::string(jose::StringClaim(*d, "token_endpoint"));
   jwks_uri_ = std::string(jose::StringClaim(*d, "jwks_uri"));
@@ -75,7 +82,8 @@ Status RelyingParty::RefreshKeys() {
   PORTICO_ASSIGN_OR_RETURN(auto r, client_.Get(jwks_uri_));
   if (r.status != 200) return UnavailableError("JWKS answered " + std::to_string(r.status));
   auto doc = ParseObject(r.body);
-  if (!doc || !doc->contains("keys") || !doc->at("keys").is_array()) return UnavailableError("JWKS is malformed");
+  if (!doc || !doc->contains("keys") || !doc->at("keys").is_array())
+    return UnavailableError("JWKS is malformed");
   std::vector<jose::PublicKey> keys;
   for (const auto& k : doc->at("keys").as_array()) {
     if (!k.is_object()) continue;
@@ -105,7 +113,8 @@ std::optional<jose::PublicKey> RelyingParty::KeyFor(std::string_view kid) {
   return std::nullopt;
 }
 
-StatusOr<boost::json::object> RelyingParty::VerifyJwt(std::string_view token, std::string_view expected_typ) {
+StatusOr<boost::json::object> RelyingParty::VerifyJwt(std::string_view token,
+                                                      std::string_view expected_typ) {
   auto jws = jose::DecodeCompact(token);
   if (!jws.ok()) return Denied("malformed token");
   std::string_view typ = jose::StringClaim(jws->header, "typ");
@@ -121,26 +130,30 @@ StatusOr<boost::json::object> RelyingParty::VerifyJwt(std::string_view token, st
     if (aud->value().is_string()) {
       audience = aud->value().as_string() == config_.client_id;
     } else if (aud->value().is_array()) {
-      for (const auto& a : aud->value().as_array()) audience = audience || (a.is_string() && a.as_string() == config_.client_id);
+      for (const auto& a : aud->value().as_array())
+        audience = audience || (a.is_string() && a.as_string() == config_.client_id);
     }
   }
   if (!audience) return Denied("wrong audience");
   return std::move(jws->payload);
 }
 
-StatusOr<boost::json::object> RelyingParty::ValidateIdToken(std::string_view id_token, std::string_view nonce) {
+StatusOr<boost::json::object> RelyingParty::ValidateIdToken(std::string_view id_token,
+                                                            std::string_view nonce) {
   PORTICO_ASSIGN_OR_RETURN(auto claims, VerifyJwt(id_token, ""));
   int64_t now = clock_.NowSeconds();
   if (jose::IntClaim(claims, "exp") + kClockSkew <= now) return Denied("expired");
   if (jose::IntClaim(claims, "iat") > now + kClockSkew) return Denied("issued in the future");
   // OIDC Core §3.1.3.7 (11): the nonce binds the token to this browser's sign-in.
   if (nonce.empty() || jose::StringClaim(claims, "nonce") != nonce) return Denied("wrong nonce");
-  if (auto azp = jose::StringClaim(claims, "azp"); !azp.empty() && azp != config_.client_id) return Denied("wrong azp");
+  if (auto azp = jose::StringClaim(claims, "azp"); !azp.empty() && azp != config_.client_id)
+    return Denied("wrong azp");
   if (jose::StringClaim(claims, "sub").empty()) return Denied("no subject");
   return claims;
 }
 
-StatusOr<LoginStart> RelyingParty::BeginLogin(const std::string& return_to, const std::string& prompt) {
+StatusOr<LoginStart> RelyingParty::BeginLogin(const std::string& return_to,
+                                              const std::string& prompt) {
   std::string state = crypto::RandomToken(random_, 24);
   std::string nonce = crypto::RandomToken(random_, 24);
   std::string verifier = crypto::RandomToken(random_, 32);
@@ -150,7 +163,9 @@ StatusOr<LoginStart> RelyingParty::BeginLogin(const std::string& return_to, cons
   tx["verifier"] = verifier;
   tx["return_to"] = return_to;
   tx["created_at"] = clock_.NowSeconds();
-  PORTICO_ASSIGN_OR_RETURN(std::string sealed, crypto::Seal(config_.cookie_key, boost::json::serialize(tx), "login", random_));
+  PORTICO_ASSIGN_OR_RETURN(
+      std::string sealed,
+      crypto::Seal(config_.cookie_key, boost::json::serialize(tx), "login", random_));
   LoginStart out;
   out.transaction_cookie = crypto::Base64UrlEncode(sealed);
   std::string url = authorization_endpoint_;
@@ -159,13 +174,15 @@ StatusOr<LoginStart> RelyingParty::BeginLogin(const std::string& return_to, cons
   url += "&redirect_uri=" + http::PercentEncode(config_.redirect_uri);
   url += "&scope=" + http::PercentEncode(config_.scope);
   url += "&state=" + state + "&nonce=" + nonce;
-  url += "&code_challenge=" + crypto::Base64UrlEncode(crypto::Sha256(verifier)) + "&code_challenge_method=S256";
+  url += "&code_challenge=" + crypto::Base64UrlEncode(crypto::Sha256(verifier)) +
+         "&code_challenge_method=S256";
   if (!prompt.empty()) url += "&prompt=" + http::PercentEncode(prompt);
   out.authorization_url = std::move(url);
   return out;
 }
 
-StatusOr<SignedIn> RelyingParty::CompleteLogin(std::string_view callback_query, std::string_view transaction_cookie) {
+StatusOr<SignedIn> RelyingParty::CompleteLogin(std::string_view callback_query,
+                                               std::string_view transaction_cookie) {
   auto params = http::FormData::Parse(callback_query);
   if (!params) return Denied("callback query unreadable");
   auto sealed = crypto::Base64UrlDecode(transaction_cookie);
@@ -174,10 +191,12 @@ StatusOr<SignedIn> RelyingParty::CompleteLogin(std::string_view callback_query, 
   if (!opened.ok()) return Denied("login cookie does not authenticate");
   auto tx = ParseObject(*opened);
   if (!tx) return Denied("login cookie malformed");
-  if (clock_.NowSeconds() - jose::IntClaim(*tx, "created_at") > kTransactionLifetime) return Denied("sign-in took too long");
+  if (clock_.NowSeconds() - jose::IntClaim(*tx, "created_at") > kTransactionLifetime)
+    return Denied("sign-in took too long");
   // The state ties the callback to the browser that started the sign-in (CSRF on the callback).
   std::string_view state = params->GetOr("state");
-  if (state.empty() || !crypto::ConstantTimeEquals(state, jose::StringClaim(*tx, "state"))) return Denied("state mismatch");
+  if (state.empty() || !crypto::ConstantTimeEquals(state, jose::StringClaim(*tx, "state")))
+    return Denied("state mismatch");
   // RFC 9207 §2.4: the response must come from the issuer we sent the person to (mix-up).
   if (params->GetOr("iss") != config_.issuer) return Denied("iss mismatch");
   if (auto error = params->Get("error")) return FailedPreconditionError(std::string(*error));
@@ -190,8 +209,9 @@ StatusOr<SignedIn> RelyingParty::CompleteLogin(std::string_view callback_query, 
   // RFC 6749 §2.3.1: id and secret are form-encoded before base64.
   std::string basic = "Basic " + StdBase64(http::PercentEncode(config_.client_id) + ":" +
                                            http::PercentEncode(config_.client_secret));
-  PORTICO_ASSIGN_OR_RETURN(auto r, client_.Post(token_endpoint_, "application/x-www-form-urlencoded", body,
-                                                std::chrono::milliseconds(5000), {{"Authorization", basic}}));
+  PORTICO_ASSIGN_OR_RETURN(
+      auto r, client_.Post(token_endpoint_, "application/x-www-form-urlencoded", body,
+                           std::chrono::milliseconds(5000), {{"Authorization", basic}}));
   auto tokens = ParseObject(r.body);
   if (r.status != 200 || !tokens) {
     return Denied("token endpoint answered " + std::to_string(r.status) + " " +
@@ -206,7 +226,8 @@ StatusOr<SignedIn> RelyingParty::CompleteLogin(std::string_view callback_query, 
   out.given_name = std::string(jose::StringClaim(claims, "given_name"));
   out.family_name = std::string(jose::StringClaim(claims, "family_name"));
   out.email = std::string(jose::StringClaim(claims, "email"));
-  if (auto v = claims.find("email_verified"); v != claims.end() && v->value().is_bool()) out.email_verified = v->value().as_bool();
+  if (auto v = claims.find("email_verified"); v != claims.end() && v->value().is_bool())
+    out.email_verified = v->value().as_bool();
   out.auth_time = jose::IntClaim(claims, "auth_time");
   out.id_token = std::move(id_token);
   out.return_to = std::string(jose::StringClaim(*tx, "return_to"));
@@ -214,7 +235,8 @@ StatusOr<SignedIn> RelyingParty::CompleteLogin(std::string_view callback_query, 
   return out;
 }
 
-std::string RelyingParty::LogoutUrl(const std::string& id_token_hint, const std::string& state) const {
+std::string RelyingParty::LogoutUrl(const std::string& id_token_hint,
+                                    const std::string& state) const {
   std::string url = end_session_endpoint_ + "?id_token_hint=" + http::PercentEncode(id_token_hint);
   if (!config_.post_logout_redirect_uri.empty()) {
     url += "&post_logout_redirect_uri=" + http::PercentEncode(config_.post_logout_redirect_uri);
@@ -223,14 +245,18 @@ std::string RelyingParty::LogoutUrl(const std::string& id_token_hint, const std:
   return url;
 }
 
-StatusOr<std::string> RelyingParty::ValidateLogoutToken(std::string_view logout_token, std::string* subject) {
+StatusOr<std::string> RelyingParty::ValidateLogoutToken(std::string_view logout_token,
+                                                        std::string* subject) {
   PORTICO_ASSIGN_OR_RETURN(auto claims, VerifyJwt(logout_token, "logout+jwt"));
   int64_t now = clock_.NowSeconds();
   // Back-Channel Logout §2.6: iat recent, the event present, no nonce, a sid or a sub.
-  if (jose::IntClaim(claims, "iat") > now + kClockSkew || jose::IntClaim(claims, "iat") < now - 600) return Denied("logout token too old");
-  if (auto exp = jose::IntClaim(claims, "exp"); exp != 0 && exp + kClockSkew <= now) return Denied("logout token expired");
+  if (jose::IntClaim(claims, "iat") > now + kClockSkew || jose::IntClaim(claims, "iat") < now - 600)
+    return Denied("logout token too old");
+  if (auto exp = jose::IntClaim(claims, "exp"); exp != 0 && exp + kClockSkew <= now)
+    return Denied("logout token expired");
   auto events = claims.find("events");
-  if (events == claims.end() || !events->value().is_object() || !events->value().as_object().contains(kBackchannelEvent)) {
+  if (events == claims.end() || !events->value().is_object() ||
+      !events->value().as_object().contains(kBackchannelEvent)) {
     return Denied("no back-channel logout event");
   }
   if (claims.contains("nonce")) return Denied("logout token carries a nonce");

@@ -10,6 +10,7 @@
 // Thread-safe.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -17,8 +18,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "core/clock.h"
 #include "core/status.h"
@@ -29,13 +28,13 @@
 namespace portico::rp {
 
 struct RpConfig {
-  std::string issuer;         // the Network's issuer URL, exactly as its discovery says
+  std::string issuer;  // the Network's issuer URL, exactly as its discovery says
   std::string client_id;
   std::string client_secret;  // client_secret_basic
   std::string redirect_uri;   // this site's callback, registered at the Network
   std::string post_logout_redirect_uri;
   std::string scope = "openid profile email";
-  std::string cookie_key;     // 32 bytes: seals the login transaction cookie
+  std::string cookie_key;  // 32 bytes: seals the login transaction cookie
 };
 
 // Who signed in, from a validated ID token.
@@ -48,8 +47,8 @@ struct SignedIn {
   std::string email;
   bool email_verified = false;
   int64_t auth_time = 0;
-  std::string id_token;     // kept for the logout's id_token_hint
-  std::string return_to;    // where the person was going
+  std::string id_token;   // kept for the logout's id_token_hint
+  std::string return_to;  // where the person was going
   boost::json::object claims;
 };
 
@@ -62,8 +61,8 @@ class RelyingParty {
  public:
   // Fetches the Network's discovery document and JWKS. Errors: kUnavailable (network),
   // kFailedPrecondition (the document's issuer is not `config.issuer`).
-  static StatusOr<std::unique_ptr<RelyingParty>> Create(RpConfig config, http::HttpClient& client, Clock& clock,
-                                                        crypto::Random& random);
+  static StatusOr<std::unique_ptr<RelyingParty>> Create(RpConfig config, http::HttpClient& client,
+                                                        Clock& clock, crypto::Random& random);
 
   // Starts a sign-in. `prompt` may be "" , "create" (sign-up) or "login".
   StatusOr<LoginStart> BeginLogin(const std::string& return_to, const std::string& prompt = "");
@@ -72,7 +71,8 @@ class RelyingParty {
   // kPermissionDenied for every validation failure (state, iss, token signature, claims) with
   // the reason in the message; kFailedPrecondition when the Network answered with `error=`
   // (the message is the error code, e.g. "access_denied"); kUnavailable (network).
-  StatusOr<SignedIn> CompleteLogin(std::string_view callback_query, std::string_view transaction_cookie);
+  StatusOr<SignedIn> CompleteLogin(std::string_view callback_query,
+                                   std::string_view transaction_cookie);
 
   // Validates an ID token from the Network (exposed for tests). `nonce` must match.
   StatusOr<boost::json::object> ValidateIdToken(std::string_view id_token, std::string_view nonce);

@@ -42,7 +42,7 @@ struct PageContext {
   std::string session_token;                      // the cookie token, when signed in
   std::string csrf_binding;                       // what the CSRF token is bound to
   std::string csrf_token;
-  std::string new_csrf_cookie;                    // set when Begin minted a csrf cookie
+  std::string new_csrf_cookie;  // set when Begin minted a csrf cookie
   identity::ClientInfo client;
 
   bool signed_in() const { return active.has_value(); }
@@ -77,7 +77,9 @@ class SelfServiceWeb {
   identity::AccountService& accounts() { return accounts_; }
 
   // Installs the resolver (the OpenID Connect provider's); call before serving starts.
-  void SetReturnOriginResolver(ReturnOriginResolver resolver) { return_origin_ = std::move(resolver); }
+  void SetReturnOriginResolver(ReturnOriginResolver resolver) {
+    return_origin_ = std::move(resolver);
+  }
   // The origin `return_to` finally leads to, or "".
   std::string ReturnOrigin(std::string_view return_to) const {
     return return_origin_ ? return_origin_(return_to) : std::string();
@@ -108,15 +110,17 @@ class SelfServiceWeb {
                                          http::Response* error);
 
   // A page response with the layout, carrying any cookie Begin minted.
-  http::Response Page(const PageContext& ctx, std::string_view tmpl, std::string_view title, ui::Data data,
-                      int status = 200);
+  http::Response Page(const PageContext& ctx, std::string_view tmpl, std::string_view title,
+                      ui::Data data, int status = 200);
 
   // A full-page error (status 4xx) with a way back.
-  http::Response ErrorPage(const PageContext& ctx, int status, std::string_view heading, std::string_view message,
-                           std::string_view back = "/", std::string_view back_label = "Go to the home page");
+  http::Response ErrorPage(const PageContext& ctx, int status, std::string_view heading,
+                           std::string_view message, std::string_view back = "/",
+                           std::string_view back_label = "Go to the home page");
 
   // A 303 to `location` that also sets the cookie for `session` (nullopt: deletes it).
-  http::Response RedirectWithSession(std::string location, const std::optional<identity::NewSession>& session);
+  http::Response RedirectWithSession(std::string location,
+                                     const std::optional<identity::NewSession>& session);
 
   // A 303 to `location` carrying any cookie Begin minted.
   http::Response Redirect(const PageContext& ctx, std::string location);

@@ -12,7 +12,8 @@ TEST(SafeReturnToTest, AcceptsPathsOnThisSite) {
   EXPECT_EQ(SafeReturnTo("/"), "/");
   EXPECT_EQ(SafeReturnTo("/account"), "/account");
   EXPECT_EQ(SafeReturnTo("/x?y=1"), "/x?y=1");
-  EXPECT_EQ(SafeReturnTo("/settings/password?from=%2Faccount#top"), "/settings/password?from=%2Faccount#top");
+  EXPECT_EQ(SafeReturnTo("/settings/password?from=%2Faccount#top"),
+            "/settings/password?from=%2Faccount#top");
 }
 
 TEST(SafeReturnToTest, RefusesSchemeRelativeAddresses) {
@@ -44,12 +45,11 @@ TEST(SafeReturnToTest, RefusesSpacesAndControlCharacters) {
   EXPECT_EQ(SafeReturnTo("/a\x01"), "/");
   EXPECT_EQ(SafeReturnTo(std::string("/a\0b", 4)), "/");
   EXPECT_EQ(SafeReturnTo("/a\x7F"), "/");
-  EXPECT_EQ(SafeReturnTo("/\t/evil.example"), "/");  // browsers drop the tab, leaving //evil.example
+  EXPECT_EQ(SafeReturnTo("/\t/evil.example"),
+            "/");  // browsers drop the tab, leaving //evil.example
 }
 
-TEST(SafeReturnToTest, RefusesNonAsciiBytes) {
-  EXPECT_EQ(SafeReturnTo("/caf\xC3\xA9"), "/");
-}
+TEST(SafeReturnToTest, RefusesNonAsciiBytes) { EXPECT_EQ(SafeReturnTo("/caf\xC3\xA9"), "/"); }
 
 // An authorization request coming back through sign-in carries a long query.
 TEST(SafeReturnToTest, Accepts4096BytesAndRefuses4097) {

@@ -15,19 +15,23 @@ StatusOr<std::vector<Migration>> MigrationsFromFiles(
   for (const auto& [name, sql] : files) {
     size_t digits = 0;
     while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9') ++digits;
-    if (digits == 0 || digits > 6) return InvalidArgumentError("migration without a number: " + std::string(name));
+    if (digits == 0 || digits > 6)
+      return InvalidArgumentError("migration without a number: " + std::string(name));
     int version = std::stoi(std::string(name.substr(0, digits)));
-    if (!seen.insert(version).second) return InvalidArgumentError("repeated migration number: " + std::string(name));
+    if (!seen.insert(version).second)
+      return InvalidArgumentError("repeated migration number: " + std::string(name));
     out.push_back({version, std::string(name), sql});
   }
-  std::sort(out.begin(), out.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
+  std::sort(out.begin(), out.end(),
+            [](const Migration& a, const Migration& b) { return a.version < b.version; });
   return out;
 }
 
 StatusOr<int> ApplyMigrations(sqlite::Database& db, const std::vector<Migration>& migrations) {
   PORTICO_RETURN_IF_ERROR(db.Write([](sqlite::Connection& c) {
     return c.Exec(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+        "NULL, "
         "applied_at INTEGER NOT NULL) STRICT");
   }));
   std::set<int> applied;
@@ -42,17 +46,21 @@ StatusOr<int> ApplyMigrations(sqlite::Database& db, const std::vector<Migration>
   }));
   int newest_known = migrations.empty() ? 0 : migrations.back().version;
   if (!applied.empty() && *applied.rbegin() > newest_known) {
-    return FailedPreconditionError("the database has schema version " + std::to_string(*applied.rbegin()) +
-                                   ", newer than this program knows (" + std::to_string(newest_known) + ")");
+    return FailedPreconditionError(
+        "the database has schema version " + std::to_string(*applied.rbegin()) +
+        ", newer than this program knows (" + std::to_string(newest_known) + ")");
   }
   int count = 0;
   for (const Migration& m : migrations) {
     if (applied.count(m.version)) continue;
     Status s = db.Write([&](sqlite::Connection& c) {
       PORTICO_RETURN_IF_ERROR(c.Exec(std::string(m.sql)));
-      PORTICO_ASSIGN_OR_RETURN(auto stmt,
-                               c.Prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"));
-      stmt.Bind(1, static_cast<int64_t>(m.version)).Bind(2, m.name).Bind(3, SystemClock::Get().NowSeconds());
+      PORTICO_ASSIGN_OR_RETURN(
+          auto stmt,
+          c.Prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"));
+      stmt.Bind(1, static_cast<int64_t>(m.version))
+          .Bind(2, m.name)
+          .Bind(3, SystemClock::Get().NowSeconds());
       return stmt.Run();
     });
     if (!s.ok()) return Status(s.code(), "migration " + m.name + ": " + s.message());

@@ -17,7 +17,8 @@ Template& Parsed(std::string_view name) {
   if (it != cache.end()) return *it->second;
   std::string file = std::string(name) + ".mustache";
   auto tmpl = std::make_unique<Template>(std::string(assets::Find(file)));
-  if (!tmpl->is_valid()) log::Error("template_invalid", {{"name", file}, {"error", tmpl->error_message()}});
+  if (!tmpl->is_valid())
+    log::Error("template_invalid", {{"name", file}, {"error", tmpl->error_message()}});
   return *cache.emplace(std::string(name), std::move(tmpl)).first->second;
 }
 

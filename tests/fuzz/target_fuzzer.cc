@@ -14,7 +14,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
   std::string path, query;
   portico::http::SplitTarget(input, &path, &query);
-  if (path.size() + query.size() + (input.find('?') != std::string_view::npos ? 1 : 0) != input.size()) std::abort();
+  if (path.size() + query.size() + (input.find('?') != std::string_view::npos ? 1 : 0) !=
+      input.size())
+    std::abort();
   (void)portico::http::FormData::Parse(query);
   std::string replaced = portico::utf8::ReplaceInvalid(input);
   if (!portico::utf8::IsValid(replaced)) std::abort();

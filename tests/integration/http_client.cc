@@ -81,10 +81,11 @@ std::optional<std::string> Browser::Cookie(const std::string& name) const {
   return it->second;
 }
 
-HttpResult Browser::Send(const std::string& method, const std::string& target, const std::string& body,
-                         const std::string& content_type,
+HttpResult Browser::Send(const std::string& method, const std::string& target,
+                         const std::string& body, const std::string& content_type,
                          const std::vector<std::pair<std::string, std::string>>& extra) {
-  std::string raw = method + " " + target + " HTTP/1.1\r\nHost: localhost:" + std::to_string(port_) +
+  std::string raw = method + " " + target +
+                    " HTTP/1.1\r\nHost: localhost:" + std::to_string(port_) +
                     "\r\nConnection: close\r\nUser-Agent: portico-integration-test\r\n";
   if (!cookies_.empty()) {
     raw += "Cookie: ";
@@ -99,7 +100,8 @@ HttpResult Browser::Send(const std::string& method, const std::string& target, c
   if (!origin_.empty() && method == "POST") raw += "Origin: " + origin_ + "\r\n";
   for (const auto& [k, v] : extra) raw += k + ": " + v + "\r\n";
   if (method == "POST") {
-    raw += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    raw += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n";
   }
   raw += "\r\n" + body;
   HttpResult r = SendRaw(port_, raw);
@@ -107,9 +109,12 @@ HttpResult Browser::Send(const std::string& method, const std::string& target, c
     size_t eq = set.find('=');
     size_t semi = set.find(';');
     std::string name = set.substr(0, eq);
-    std::string value = set.substr(eq + 1, semi == std::string::npos ? std::string::npos : semi - eq - 1);
-    if (set.find("Max-Age=0") != std::string::npos) cookies_.erase(name);
-    else cookies_[name] = value;
+    std::string value =
+        set.substr(eq + 1, semi == std::string::npos ? std::string::npos : semi - eq - 1);
+    if (set.find("Max-Age=0") != std::string::npos)
+      cookies_.erase(name);
+    else
+      cookies_[name] = value;
   }
   static const std::regex kToken(R"re(name="csrf_token" value="([^"]+)")re");
   std::smatch m;
@@ -117,11 +122,13 @@ HttpResult Browser::Send(const std::string& method, const std::string& target, c
   return r;
 }
 
-HttpResult Browser::Get(const std::string& target, const std::vector<std::pair<std::string, std::string>>& extra) {
+HttpResult Browser::Get(const std::string& target,
+                        const std::vector<std::pair<std::string, std::string>>& extra) {
   return Send("GET", target, "", "", extra);
 }
 
-HttpResult Browser::PostForm(const std::string& target, const std::vector<std::pair<std::string, std::string>>& fields,
+HttpResult Browser::PostForm(const std::string& target,
+                             const std::vector<std::pair<std::string, std::string>>& fields,
                              const std::vector<std::pair<std::string, std::string>>& extra) {
   std::string body;
   for (const auto& [k, v] : fields) {
@@ -131,7 +138,8 @@ HttpResult Browser::PostForm(const std::string& target, const std::vector<std::p
   return Send("POST", target, body, "application/x-www-form-urlencoded", extra);
 }
 
-HttpResult Browser::PostRaw(const std::string& target, const std::string& body, const std::string& content_type,
+HttpResult Browser::PostRaw(const std::string& target, const std::string& body,
+                            const std::string& content_type,
                             const std::vector<std::pair<std::string, std::string>>& extra) {
   return Send("POST", target, body, content_type, extra);
 }

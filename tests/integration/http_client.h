@@ -28,11 +28,14 @@ class Browser {
  public:
   explicit Browser(int port, std::string origin = "") : port_(port), origin_(std::move(origin)) {}
 
-  HttpResult Get(const std::string& target, const std::vector<std::pair<std::string, std::string>>& extra = {});
+  HttpResult Get(const std::string& target,
+                 const std::vector<std::pair<std::string, std::string>>& extra = {});
   // POSTs application/x-www-form-urlencoded `fields` (percent-encoded here).
-  HttpResult PostForm(const std::string& target, const std::vector<std::pair<std::string, std::string>>& fields,
+  HttpResult PostForm(const std::string& target,
+                      const std::vector<std::pair<std::string, std::string>>& fields,
                       const std::vector<std::pair<std::string, std::string>>& extra = {});
-  HttpResult PostRaw(const std::string& target, const std::string& body, const std::string& content_type,
+  HttpResult PostRaw(const std::string& target, const std::string& body,
+                     const std::string& content_type,
                      const std::vector<std::pair<std::string, std::string>>& extra = {});
 
   // The csrf_token value of the first form in the last HTML page received.
@@ -43,7 +46,8 @@ class Browser {
 
  private:
   HttpResult Send(const std::string& method, const std::string& target, const std::string& body,
-                  const std::string& content_type, const std::vector<std::pair<std::string, std::string>>& extra);
+                  const std::string& content_type,
+                  const std::vector<std::pair<std::string, std::string>>& extra);
 
   int port_;
   std::string origin_;

@@ -37,15 +37,21 @@ std::string ErrorText(const std::string& html) {
 HttpResult SignUp(Browser& b, const std::string& email, const std::string& password = kPassword,
                   const std::string& return_to = "/") {
   b.Get("/signup");
-  return b.PostForm("/signup", {{"csrf_token", b.csrf_token()}, {"given_name", "Ada"}, {"family_name", "Lovelace"},
-                                {"email", email}, {"password", password}, {"return_to", return_to}});
+  return b.PostForm("/signup", {{"csrf_token", b.csrf_token()},
+                                {"given_name", "Ada"},
+                                {"family_name", "Lovelace"},
+                                {"email", email},
+                                {"password", password},
+                                {"return_to", return_to}});
 }
 
 HttpResult SignIn(Browser& b, const std::string& email, const std::string& password,
                   const std::string& return_to = "/", bool remember = false) {
   b.Get("/signin");
-  std::vector<std::pair<std::string, std::string>> fields = {
-      {"csrf_token", b.csrf_token()}, {"email", email}, {"password", password}, {"return_to", return_to}};
+  std::vector<std::pair<std::string, std::string>> fields = {{"csrf_token", b.csrf_token()},
+                                                             {"email", email},
+                                                             {"password", password},
+                                                             {"return_to", return_to}};
   if (remember) fields.emplace_back("remember", "1");
   return b.PostForm("/signin", fields);
 }
@@ -84,7 +90,8 @@ TEST_F(NetworkServerTest, UnknownRouteIsA404PageAndWrongMethodA405) {
   HttpResult missing = b.Get("/nothing-here");
   EXPECT_EQ(missing.status, 404);
   EXPECT_THAT(missing.body, HasSubstr("Page not found"));
-  HttpResult wrong = SendRaw(server_.port(), "DELETE /signin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  HttpResult wrong =
+      SendRaw(server_.port(), "DELETE /signin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(wrong.status, 405);
   EXPECT_EQ(wrong.Header("allow").value_or(""), "GET, HEAD, POST");
 }
@@ -99,8 +106,9 @@ TEST_F(NetworkServerTest, SignUpSignsInWithAHardenedCookie) {
     if (c.rfind("__Host-portico-session=", 0) == 0) cookie = c;
   }
   ASSERT_FALSE(cookie.empty());
-  EXPECT_THAT(cookie, AllOf(HasSubstr("Path=/"), HasSubstr("Secure"), HasSubstr("HttpOnly"), HasSubstr("SameSite=Lax"),
-                            Not(HasSubstr("Domain=")), Not(HasSubstr("Max-Age"))));
+  EXPECT_THAT(cookie, AllOf(HasSubstr("Path=/"), HasSubstr("Secure"), HasSubstr("HttpOnly"),
+                            HasSubstr("SameSite=Lax"), Not(HasSubstr("Domain=")),
+                            Not(HasSubstr("Max-Age"))));
   // 256-bit token: 43 base64url characters.
   EXPECT_GE(b.Cookie("__Host-portico-session")->size(), 43u);
   HttpResult home = b.Get("/");
@@ -163,7 +171,8 @@ TEST_F(NetworkServerTest, SignUpWithATakenAddressDoesNotSayItIsTaken) {
   for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   HttpResult again = SignUp(c, upper);
   EXPECT_EQ(again.status, 400);
-  EXPECT_THAT(ErrorText(again.body), AllOf(Not(HasSubstr("already registered")), Not(HasSubstr("exists"))));
+  EXPECT_THAT(ErrorText(again.body),
+              AllOf(Not(HasSubstr("already registered")), Not(HasSubstr("exists"))));
   EXPECT_FALSE(c.Cookie("__Host-portico-session"));
 }
 
@@ -190,14 +199,14 @@ TEST_F(NetworkServerTest, FormsWithoutAValidCsrfTokenAreRefused) {
   // A token minted for another browser does not fit this one.
   Browser other = NewBrowser();
   other.Get("/signin");
-  HttpResult foreign = attacker.PostForm("/signin", {{"csrf_token", other.csrf_token()}, {"email", email},
-                                                     {"password", kPassword}});
+  HttpResult foreign = attacker.PostForm(
+      "/signin", {{"csrf_token", other.csrf_token()}, {"email", email}, {"password", kPassword}});
   EXPECT_EQ(foreign.status, 403);
   // A POST from another origin is refused even with a valid token.
   Browser cross(server_.port(), "https://evil.example");
   cross.Get("/signin");
-  HttpResult cross_site = cross.PostForm("/signin", {{"csrf_token", cross.csrf_token()}, {"email", email},
-                                                     {"password", kPassword}});
+  HttpResult cross_site = cross.PostForm(
+      "/signin", {{"csrf_token", cross.csrf_token()}, {"email", email}, {"password", kPassword}});
   EXPECT_EQ(cross_site.status, 403);
   EXPECT_FALSE(cross.Cookie("__Host-portico-session"));
 }
@@ -206,7 +215,8 @@ TEST_F(NetworkServerTest, ReturnToStaysOnTheNetwork) {
   Browser b = NewBrowser();
   std::string email = UniqueEmail();
   ASSERT_EQ(SignUp(b, email, kPassword, "/account").status, 303);
-  for (const char* evil : {"//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"}) {
+  for (const char* evil :
+       {"//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"}) {
     Browser c = NewBrowser();
     HttpResult r = SignIn(c, email, kPassword, evil);
     ASSERT_EQ(r.status, 303) << evil;
@@ -225,7 +235,8 @@ TEST_F(NetworkServerTest, KeepMeSignedInMakesAPersistentCookie) {
   ASSERT_EQ(r.status, 303);
   bool persistent = false;
   for (const auto& cookie : r.SetCookies()) {
-    if (cookie.rfind("__Host-portico-session=", 0) == 0) persistent = cookie.find("Max-Age=") != std::string::npos;
+    if (cookie.rfind("__Host-portico-session=", 0) == 0)
+      persistent = cookie.find("Max-Age=") != std::string::npos;
   }
   EXPECT_TRUE(persistent);
 }
@@ -238,8 +249,10 @@ TEST_F(NetworkServerTest, ChangingThePasswordEndsOtherSessionsAndRotatesThisOne)
   ASSERT_EQ(SignIn(other, email, kPassword).status, 303);
   std::string before = *a.Cookie("__Host-portico-session");
   a.Get("/account");
-  HttpResult change = a.PostForm("/account/password", {{"csrf_token", a.csrf_token()}, {"current_password", kPassword},
-                                                       {"new_password", "a new and different passphrase"}});
+  HttpResult change =
+      a.PostForm("/account/password", {{"csrf_token", a.csrf_token()},
+                                       {"current_password", kPassword},
+                                       {"new_password", "a new and different passphrase"}});
   ASSERT_EQ(change.status, 303) << change.body;
   EXPECT_NE(*a.Cookie("__Host-portico-session"), before);
   EXPECT_THAT(a.Get("/account?done=password").body, HasSubstr("id=\"notice\""));
@@ -255,9 +268,10 @@ TEST_F(NetworkServerTest, WrongCurrentPasswordChangesNothing) {
   std::string email = UniqueEmail();
   ASSERT_EQ(SignUp(a, email).status, 303);
   a.Get("/account");
-  HttpResult change = a.PostForm("/account/password", {{"csrf_token", a.csrf_token()},
-                                                       {"current_password", "not my password"},
-                                                       {"new_password", "a new and different passphrase"}});
+  HttpResult change =
+      a.PostForm("/account/password", {{"csrf_token", a.csrf_token()},
+                                       {"current_password", "not my password"},
+                                       {"new_password", "a new and different passphrase"}});
   EXPECT_EQ(change.status, 400);
   EXPECT_THAT(ErrorText(change.body), HasSubstr("current password"));
   Browser b = NewBrowser();
@@ -268,11 +282,16 @@ TEST_F(NetworkServerTest, ProfileAndMailingAddressAreSavedAndEscaped) {
   Browser a = NewBrowser();
   ASSERT_EQ(SignUp(a, UniqueEmail()).status, 303);
   a.Get("/account");
-  HttpResult save = a.PostForm("/account/profile", {{"csrf_token", a.csrf_token()}, {"given_name", "Ada"},
-                                                    {"family_name", "Lovelace"}, {"display_name", "<script>x</script>"},
-                                                    {"street", "12 St James's Square"}, {"city", "London"},
-                                                    {"region", ""}, {"postal_code", "SW1Y 4JH"},
-                                                    {"country", "United Kingdom"}, {"language", "en-GB"}});
+  HttpResult save = a.PostForm("/account/profile", {{"csrf_token", a.csrf_token()},
+                                                    {"given_name", "Ada"},
+                                                    {"family_name", "Lovelace"},
+                                                    {"display_name", "<script>x</script>"},
+                                                    {"street", "12 St James's Square"},
+                                                    {"city", "London"},
+                                                    {"region", ""},
+                                                    {"postal_code", "SW1Y 4JH"},
+                                                    {"country", "United Kingdom"},
+                                                    {"language", "en-GB"}});
   ASSERT_EQ(save.status, 303);
   HttpResult page = a.Get("/account?done=profile");
   EXPECT_THAT(page.body, HasSubstr("value=\"SW1Y 4JH\""));
@@ -291,7 +310,8 @@ TEST_F(NetworkServerTest, ADeviceCanBeSignedOutFromAnother) {
   static const std::regex kSessionId(R"re(name="session_id" value="([^"]+)")re");
   std::smatch m;
   ASSERT_TRUE(std::regex_search(page.body, m, kSessionId));
-  HttpResult revoke = a.PostForm("/account/sessions/revoke", {{"csrf_token", a.csrf_token()}, {"session_id", m[1]}});
+  HttpResult revoke = a.PostForm("/account/sessions/revoke",
+                                 {{"csrf_token", a.csrf_token()}, {"session_id", m[1]}});
   EXPECT_EQ(revoke.status, 303);
   EXPECT_EQ(phone.Get("/account").status, 303);
   EXPECT_EQ(a.Get("/account").status, 200);
@@ -300,7 +320,8 @@ TEST_F(NetworkServerTest, ADeviceCanBeSignedOutFromAnother) {
   ASSERT_EQ(SignUp(b, UniqueEmail()).status, 303);
   b.Get("/account");
   std::string a_session_page = a.Get("/account").body;
-  HttpResult foreign = b.PostForm("/account/sessions/revoke", {{"csrf_token", b.csrf_token()}, {"session_id", "nope"}});
+  HttpResult foreign = b.PostForm("/account/sessions/revoke",
+                                  {{"csrf_token", b.csrf_token()}, {"session_id", "nope"}});
   EXPECT_EQ(foreign.status, 404);
 }
 
@@ -321,7 +342,8 @@ TEST_F(NetworkServerTest, ParallelWrongPasswordsCannotOutrunTheThrottle) {
   for (int i = 0; i < kAttackers; ++i) {
     threads.emplace_back([&, i] {
       Browser& b = browsers[static_cast<size_t>(i)];
-      HttpResult r = b.PostForm("/signin", {{"csrf_token", b.csrf_token()}, {"email", email},
+      HttpResult r = b.PostForm("/signin", {{"csrf_token", b.csrf_token()},
+                                            {"email", email},
                                             {"password", "guess number " + std::to_string(i)}});
       if (r.status == 401) ++unauthenticated;
     });
@@ -333,8 +355,8 @@ TEST_F(NetworkServerTest, ParallelWrongPasswordsCannotOutrunTheThrottle) {
   identity::ThrottlePolicy policy;
   // The server's clock is frozen, so no delay has run out: the count is exactly what the
   // policy allows, however the 16 requests interleaved.
-  auto probe = server_.app().store().BeginSignInAttempt("account:" + account->id, server_.clock().NowSeconds(),
-                                                        policy);
+  auto probe = server_.app().store().BeginSignInAttempt("account:" + account->id,
+                                                        server_.clock().NowSeconds(), policy);
   ASSERT_TRUE(probe.ok());
   EXPECT_EQ(probe->verdict, identity::AttemptVerdict::kThrottled);
   EXPECT_LE(probe->failures, policy.free_failures + 1);
@@ -350,15 +372,18 @@ TEST_F(NetworkServerTest, ParallelWrongPasswordsCannotOutrunTheThrottle) {
 // ---- bad input: a clear 4xx, never a 5xx, and the server keeps serving ----
 
 TEST_F(NetworkServerTest, OversizeHeadersGet431) {
-  std::string raw = "GET / HTTP/1.1\r\nHost: x\r\nCookie: a=" + std::string(40000, 'x') + "\r\nConnection: close\r\n\r\n";
+  std::string raw = "GET / HTTP/1.1\r\nHost: x\r\nCookie: a=" + std::string(40000, 'x') +
+                    "\r\nConnection: close\r\n\r\n";
   EXPECT_EQ(SendRaw(server_.port(), raw).status, 431);
   EXPECT_EQ(NewBrowser().Get("/healthz").status, 200);
 }
 
 TEST_F(NetworkServerTest, OversizeBodiesGet413) {
   std::string body(400 * 1024, 'a');
-  std::string raw = "POST /signin HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                    "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  std::string raw =
+      "POST /signin HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
   EXPECT_EQ(SendRaw(server_.port(), raw).status, 413);
   EXPECT_EQ(NewBrowser().Get("/healthz").status, 200);
 }
@@ -375,10 +400,11 @@ TEST_F(NetworkServerTest, BodiesLargerThanOneReadBufferAreReadWhole) {
 }
 
 TEST_F(NetworkServerTest, MalformedRequestsGet400) {
-  for (const std::string& raw : {std::string("GARBAGE\r\n\r\n"), std::string("GET / HTTP/9.9\r\n\r\n"),
-                                std::string("GET / HTTP/1.1\r\nHost x\r\n\r\n"),
-                                std::string("POST /signin HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"),
-                                std::string("GET /\x01\x02 HTTP/1.1\r\nHost: x\r\n\r\n")}) {
+  for (const std::string& raw :
+       {std::string("GARBAGE\r\n\r\n"), std::string("GET / HTTP/9.9\r\n\r\n"),
+        std::string("GET / HTTP/1.1\r\nHost x\r\n\r\n"),
+        std::string("POST /signin HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"),
+        std::string("GET /\x01\x02 HTTP/1.1\r\nHost: x\r\n\r\n")}) {
     HttpResult r = SendRaw(server_.port(), raw);
     EXPECT_GE(r.status, 400) << raw;
     EXPECT_LT(r.status, 500) << raw;
@@ -394,14 +420,16 @@ TEST_F(NetworkServerTest, BrokenFormsAndCookiesGetAClear4xx) {
                                   "application/x-www-form-urlencoded");
   EXPECT_EQ(bad_utf8.status, 400);
   EXPECT_THAT(bad_utf8.body, HasSubstr("could not be read"));
-  HttpResult bad_escape = b.PostRaw("/signin", "csrf_token=" + token + "&email=%zz", "application/x-www-form-urlencoded");
+  HttpResult bad_escape = b.PostRaw("/signin", "csrf_token=" + token + "&email=%zz",
+                                    "application/x-www-form-urlencoded");
   EXPECT_EQ(bad_escape.status, 400);
   HttpResult json = b.PostRaw("/signin", "{\"email\":1}", "application/json");
   EXPECT_EQ(json.status, 415);
   // Cookie headers full of junk are ignored, not fatal.
   HttpResult junk = b.Get("/account", {{"Cookie", "\x80\x81; ;;=;__Host-portico-session=%%%; x"}});
   EXPECT_EQ(junk.status, 303);
-  HttpResult long_session = b.Get("/", {{"Cookie", "__Host-portico-session=" + std::string(5000, 'A')}});
+  HttpResult long_session =
+      b.Get("/", {{"Cookie", "__Host-portico-session=" + std::string(5000, 'A')}});
   EXPECT_EQ(long_session.status, 200);
   HttpResult odd_query = b.Get("/signin?return_to=%ZZ&return_to=%FF");
   EXPECT_EQ(odd_query.status, 200);
@@ -411,7 +439,9 @@ TEST_F(NetworkServerTest, BrokenFormsAndCookiesGetAClear4xx) {
 }
 
 TEST_F(NetworkServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
-  std::string raw = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  std::string raw =
+      "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: "
+      "close\r\n\r\n";
   HttpResult r = SendRaw(server_.port(), raw);
   EXPECT_EQ(r.status, 200);
   // The second response follows the first on the same connection.

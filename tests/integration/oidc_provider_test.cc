@@ -39,7 +39,8 @@ json::object ParseObject(const std::string& body) {
 
 std::string Str(const json::object& o, const char* name) {
   auto it = o.find(name);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string())
+                                                  : std::string();
 }
 
 // The value of query parameter `name` in a redirect Location.
@@ -53,8 +54,10 @@ std::string QueryParam(const std::string& location, const std::string& name) {
 std::string StdBase64(const std::string& bytes) {
   std::string url = crypto::Base64UrlEncode(bytes);
   for (char& c : url) {
-    if (c == '-') c = '+';
-    else if (c == '_') c = '/';
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
   }
   while (url.size() % 4) url += '=';
   return url;
@@ -76,8 +79,11 @@ class OidcProviderTest : public ::testing::Test {
   Browser SignedInBrowser(const std::string& email) {
     Browser b(server_.port(), server_.origin());
     b.Get("/signup");
-    HttpResult r = b.PostForm("/signup", {{"csrf_token", b.csrf_token()}, {"given_name", "Ada"},
-                                          {"family_name", "Lovelace"}, {"email", email}, {"password", kPassword}});
+    HttpResult r = b.PostForm("/signup", {{"csrf_token", b.csrf_token()},
+                                          {"given_name", "Ada"},
+                                          {"family_name", "Lovelace"},
+                                          {"email", email},
+                                          {"password", kPassword}});
     EXPECT_EQ(r.status, 303);
     return b;
   }
@@ -85,11 +91,13 @@ class OidcProviderTest : public ::testing::Test {
   std::string AuthorizeQuery(const std::string& extra = "") {
     return "/authorize?response_type=code&client_id=" + client_id_ +
            "&redirect_uri=" + http::PercentEncode("https://members.example/callback") +
-           "&scope=openid%20profile%20email%20offline_access&state=xyz&nonce=n-0S6_WzA2Mj&code_challenge=" +
+           "&scope=openid%20profile%20email%20offline_access&state=xyz&nonce=n-0S6_WzA2Mj&code_"
+           "challenge=" +
            kChallenge + "&code_challenge_method=S256" + extra;
   }
 
-  HttpResult Token(const std::vector<std::pair<std::string, std::string>>& fields, const std::string& auth) {
+  HttpResult Token(const std::vector<std::pair<std::string, std::string>>& fields,
+                   const std::string& auth) {
     Browser site(server_.port());
     std::vector<std::pair<std::string, std::string>> headers;
     if (!auth.empty()) headers.emplace_back("Authorization", auth);
@@ -109,7 +117,9 @@ class OidcProviderTest : public ::testing::Test {
 
   HttpResult Exchange(const std::string& code, const std::string& verifier = kVerifier) {
     std::vector<std::pair<std::string, std::string>> f = {
-        {"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", "https://members.example/callback"}};
+        {"grant_type", "authorization_code"},
+        {"code", code},
+        {"redirect_uri", "https://members.example/callback"}};
     if (!verifier.empty()) f.emplace_back("code_verifier", verifier);
     return Token(f, Basic());
   }
@@ -197,36 +207,42 @@ TEST_F(OidcProviderTest, RedirectUriMustMatchExactlyAndErrorsBeforeThatArePages)
   Browser b = SignedInBrowser("redirects@example.com");
   const std::string good = "https://members.example/callback";
   for (const std::string& variant :
-       {std::string("https://MEMBERS.example/callback"), good + "/", good + "/extra", good + "?x=1", good + "#f",
-        std::string("https://user@members.example/callback"), std::string("https://members.example:8443/callback"),
-        std::string("http://members.example/callback"), std::string("https://members.example.evil.example/callback"),
-        std::string("")}) {
+       {std::string("https://MEMBERS.example/callback"), good + "/", good + "/extra", good + "?x=1",
+        good + "#f", std::string("https://user@members.example/callback"),
+        std::string("https://members.example:8443/callback"),
+        std::string("http://members.example/callback"),
+        std::string("https://members.example.evil.example/callback"), std::string("")}) {
     HttpResult r = b.Get("/authorize?response_type=code&scope=openid&client_id=" + client_id_ +
-                         "&redirect_uri=" + http::PercentEncode(variant) + "&code_challenge=" + kChallenge +
-                         "&code_challenge_method=S256");
+                         "&redirect_uri=" + http::PercentEncode(variant) +
+                         "&code_challenge=" + kChallenge + "&code_challenge_method=S256");
     EXPECT_EQ(r.status, 400) << variant;
     EXPECT_FALSE(r.Header("location").has_value()) << variant;
   }
-  HttpResult unknown = b.Get("/authorize?response_type=code&scope=openid&client_id=nobody&redirect_uri=" +
-                             http::PercentEncode(good));
+  HttpResult unknown =
+      b.Get("/authorize?response_type=code&scope=openid&client_id=nobody&redirect_uri=" +
+            http::PercentEncode(good));
   EXPECT_EQ(unknown.status, 400);
   EXPECT_FALSE(unknown.Header("location").has_value());
 }
 
 TEST_F(OidcProviderTest, ErrorsAfterValidationGoBackWithStateAndIss) {
   Browser b = SignedInBrowser("errors@example.com");
-  HttpResult no_openid = b.Get("/authorize?response_type=code&scope=profile&state=s1&client_id=" + client_id_ +
-                               "&redirect_uri=" + http::PercentEncode("https://members.example/callback"));
+  HttpResult no_openid =
+      b.Get("/authorize?response_type=code&scope=profile&state=s1&client_id=" + client_id_ +
+            "&redirect_uri=" + http::PercentEncode("https://members.example/callback"));
   ASSERT_EQ(no_openid.status, 302);
   std::string location = *no_openid.Header("location");
   EXPECT_EQ(QueryParam(location, "error"), "invalid_scope");
   EXPECT_EQ(QueryParam(location, "state"), "s1");
   EXPECT_EQ(QueryParam(location, "iss"), server_.origin());
   HttpResult plain = b.Get(AuthorizeQuery() + "&code_challenge_method=plain");
-  EXPECT_EQ(QueryParam(plain.Header("location").value_or(""), "error"), "invalid_request");  // repeated parameter
-  HttpResult token_type = b.Get("/authorize?response_type=token&scope=openid&client_id=" + client_id_ +
-                                "&redirect_uri=" + http::PercentEncode("https://members.example/callback"));
-  EXPECT_EQ(QueryParam(token_type.Header("location").value_or(""), "error"), "unsupported_response_type");
+  EXPECT_EQ(QueryParam(plain.Header("location").value_or(""), "error"),
+            "invalid_request");  // repeated parameter
+  HttpResult token_type =
+      b.Get("/authorize?response_type=token&scope=openid&client_id=" + client_id_ +
+            "&redirect_uri=" + http::PercentEncode("https://members.example/callback"));
+  EXPECT_EQ(QueryParam(token_type.Header("location").value_or(""), "error"),
+            "unsupported_response_type");
 }
 
 TEST_F(OidcProviderTest, PromptNoneWithoutASessionNeverShowsAPage) {
@@ -248,8 +264,10 @@ TEST_F(OidcProviderTest, WithoutASessionTheRequestGoesThroughSignInAndComesBack)
   std::string return_to = QueryParam(to_signin, "return_to");
   ASSERT_EQ(return_to.rfind("/authorize?", 0), 0u);
   b.Get(to_signin);
-  HttpResult signed_in = b.PostForm("/signin", {{"csrf_token", b.csrf_token()}, {"email", "return@example.com"},
-                                                {"password", kPassword}, {"return_to", return_to}});
+  HttpResult signed_in = b.PostForm("/signin", {{"csrf_token", b.csrf_token()},
+                                                {"email", "return@example.com"},
+                                                {"password", kPassword},
+                                                {"return_to", return_to}});
   ASSERT_EQ(signed_in.status, 303);
   HttpResult back = b.Get(*signed_in.Header("location"));
   ASSERT_EQ(back.status, 302);
@@ -300,10 +318,12 @@ TEST_F(OidcProviderTest, AnIdTokenHintForSomeoneElseIsNotAnsweredWithThisPersons
 TEST_F(OidcProviderTest, ALoopbackRedirectUriMayUseAnyPortButNothingElseMayDiffer) {
   Browser b = SignedInBrowser("loopback@example.com");
   auto authorize = [&](const std::string& uri) {
-    return b.Get("/authorize?response_type=code&scope=openid&client_id=" + client_id_ + "&redirect_uri=" +
-                 http::PercentEncode(uri) + "&code_challenge=" + kChallenge + "&code_challenge_method=S256");
+    return b.Get("/authorize?response_type=code&scope=openid&client_id=" + client_id_ +
+                 "&redirect_uri=" + http::PercentEncode(uri) + "&code_challenge=" + kChallenge +
+                 "&code_challenge_method=S256");
   };
-  HttpResult other_port = authorize("http://127.0.0.1:54321/cb");  // registered: http://127.0.0.1:9000/cb
+  HttpResult other_port =
+      authorize("http://127.0.0.1:54321/cb");  // registered: http://127.0.0.1:9000/cb
   ASSERT_EQ(other_port.status, 302);
   EXPECT_EQ(other_port.Header("location")->rfind("http://127.0.0.1:54321/cb?code=", 0), 0u);
   EXPECT_EQ(authorize("http://127.0.0.1:54321/cb2").status, 400);
@@ -336,7 +356,8 @@ TEST_F(OidcProviderTest, APrivateKeyJwtAssertionWorksOnce) {
   claims["exp"] = server_.clock().NowSeconds() + 60;
   std::string assertion = *jose::SignCompact(*site_key, claims, "JWT");
   std::vector<std::pair<std::string, std::string>> form = {
-      {"grant_type", "client_credentials"}, {"client_id", site->client.id},
+      {"grant_type", "client_credentials"},
+      {"client_id", site->client.id},
       {"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
       {"client_assertion", assertion}};
   EXPECT_EQ(Token(form, "").status, 200);
@@ -355,8 +376,9 @@ TEST_F(OidcProviderTest, PkceIsRequiredWhenChallengedAndNeverDowngraded) {
   EXPECT_EQ(wrong.status, 400);
   EXPECT_EQ(Str(ParseObject(wrong.body), "error"), "invalid_grant");
   // No challenge at authorize, a verifier at the token endpoint: downgrade, refused.
-  HttpResult auth = b.Get("/authorize?response_type=code&scope=openid&client_id=" + client_id_ +
-                          "&redirect_uri=" + http::PercentEncode("https://members.example/callback"));
+  HttpResult auth =
+      b.Get("/authorize?response_type=code&scope=openid&client_id=" + client_id_ +
+            "&redirect_uri=" + http::PercentEncode("https://members.example/callback"));
   ASSERT_EQ(auth.status, 302);
   EXPECT_EQ(Exchange(QueryParam(*auth.Header("location"), "code"), kVerifier).status, 400);
 }
@@ -384,8 +406,10 @@ TEST_F(OidcProviderTest, ACodeWorksOnceEvenUnderParallelRedemption) {
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&] {
       HttpResult r = Exchange(code);
-      if (r.status == 200) ++ok;
-      else if (r.status == 400) ++refused;
+      if (r.status == 200)
+        ++ok;
+      else if (r.status == 400)
+        ++refused;
     });
   }
   for (auto& t : threads) t.join();
@@ -403,7 +427,8 @@ TEST_F(OidcProviderTest, ASecondRedemptionRevokesWhatTheFirstIssued) {
   ASSERT_EQ(UserInfo(access).status, 200);
   EXPECT_EQ(Exchange(code).status, 400);
   EXPECT_EQ(UserInfo(access).status, 401);
-  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh}}, Basic()).status, 400);
+  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh}}, Basic()).status,
+            400);
 }
 
 TEST_F(OidcProviderTest, RefreshTokensRotateAndReuseRevokesTheGrant) {
@@ -434,24 +459,36 @@ TEST_F(OidcProviderTest, AnotherSitesRefreshTokenIsRefusedAndNotBurned) {
   ASSERT_TRUE(other.ok());
   Browser b = SignedInBrowser("steal@example.com");
   std::string refresh = Str(ParseObject(Exchange(Code(b)).body), "refresh_token");
-  HttpResult stolen = Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh},
-                             {"client_id", other->client.id}, {"client_secret", other->secret}}, "");
+  HttpResult stolen = Token({{"grant_type", "refresh_token"},
+                             {"refresh_token", refresh},
+                             {"client_id", other->client.id},
+                             {"client_secret", other->secret}},
+                            "");
   EXPECT_EQ(stolen.status, 400);
-  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh}}, Basic()).status, 200);
+  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh}}, Basic()).status,
+            200);
 }
 
 TEST_F(OidcProviderTest, ClientAuthenticationAcceptsOnlyTheRegisteredMethod) {
   // Basic is registered: the right secret in the body is refused, a wrong one in Basic too.
-  HttpResult post = Token({{"grant_type", "client_credentials"}, {"client_id", client_id_}, {"client_secret", secret_}}, "");
+  HttpResult post = Token(
+      {{"grant_type", "client_credentials"}, {"client_id", client_id_}, {"client_secret", secret_}},
+      "");
   EXPECT_EQ(post.status, 401);
   EXPECT_EQ(Str(ParseObject(post.body), "error"), "invalid_client");
-  EXPECT_EQ(Token({{"grant_type", "client_credentials"}}, "Basic " + StdBase64(client_id_ + ":wrong")).status, 401);
+  EXPECT_EQ(
+      Token({{"grant_type", "client_credentials"}}, "Basic " + StdBase64(client_id_ + ":wrong"))
+          .status,
+      401);
   HttpResult ok = Token({{"grant_type", "client_credentials"}, {"scope", "members.read"}}, Basic());
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_FALSE(ParseObject(ok.body).contains("refresh_token"));
   EXPECT_FALSE(ParseObject(ok.body).contains("id_token"));
-  EXPECT_EQ(Token({{"grant_type", "client_credentials"}, {"scope", "openid"}}, Basic()).status, 400);
-  EXPECT_EQ(Token({{"grant_type", "password"}, {"username", "a"}, {"password", "b"}}, Basic()).status, 400);
+  EXPECT_EQ(Token({{"grant_type", "client_credentials"}, {"scope", "openid"}}, Basic()).status,
+            400);
+  EXPECT_EQ(
+      Token({{"grant_type", "password"}, {"username", "a"}, {"password", "b"}}, Basic()).status,
+      400);
 }
 
 TEST_F(OidcProviderTest, ThirdPartySitesAskForConsentOnce) {
@@ -461,15 +498,17 @@ TEST_F(OidcProviderTest, ThirdPartySitesAskForConsentOnce) {
   auto tool = server_.app().clients().Register(spec);
   ASSERT_TRUE(tool.ok());
   Browser b = SignedInBrowser("consent@example.com");
-  std::string query = "/authorize?response_type=code&scope=openid%20email&state=c1&client_id=" + tool->client.id +
-                      "&redirect_uri=" + http::PercentEncode("https://tool.example/cb");
+  std::string query =
+      "/authorize?response_type=code&scope=openid%20email&state=c1&client_id=" + tool->client.id +
+      "&redirect_uri=" + http::PercentEncode("https://tool.example/cb");
   HttpResult none = b.Get(query + "&prompt=none");
   EXPECT_EQ(QueryParam(none.Header("location").value_or(""), "error"), "consent_required");
   HttpResult page = b.Get(query);
   ASSERT_EQ(page.status, 200);
   EXPECT_THAT(page.body, HasSubstr("Partner Tool"));
   EXPECT_THAT(page.body, HasSubstr("e-mail address"));
-  std::vector<std::pair<std::string, std::string>> fields = {{"csrf_token", b.csrf_token()}, {"decision", "allow"}};
+  std::vector<std::pair<std::string, std::string>> fields = {{"csrf_token", b.csrf_token()},
+                                                             {"decision", "allow"}};
   auto params = http::FormData::Parse(query.substr(11));
   ASSERT_TRUE(params.has_value());
   for (const auto& [k, v] : params->fields()) fields.emplace_back(k, v);
@@ -493,16 +532,19 @@ TEST_F(OidcProviderTest, IntrospectionShowsOnlyTheCallersOwnTokens) {
   json::object tokens = ParseObject(Exchange(Code(b)).body);
   for (const char* kind : {"access_token", "refresh_token"}) {
     Browser site(server_.port());
-    HttpResult own = site.PostForm("/introspect", {{"token", Str(tokens, kind)}}, {{"Authorization", Basic()}});
+    HttpResult own =
+        site.PostForm("/introspect", {{"token", Str(tokens, kind)}}, {{"Authorization", Basic()}});
     ASSERT_EQ(own.status, 200) << kind;
     EXPECT_TRUE(ParseObject(own.body)["active"].as_bool()) << kind;
     EXPECT_EQ(Str(ParseObject(own.body), "client_id"), client_id_);
-    HttpResult foreign = site.PostForm("/introspect", {{"token", Str(tokens, kind)}}, {{"Authorization", other_basic}});
+    HttpResult foreign = site.PostForm("/introspect", {{"token", Str(tokens, kind)}},
+                                       {{"Authorization", other_basic}});
     ASSERT_EQ(foreign.status, 200);
     EXPECT_EQ(foreign.body, "{\"active\":false}") << kind;
   }
   Browser site(server_.port());
-  EXPECT_EQ(site.PostForm("/introspect", {{"token", "garbage"}}, {{"Authorization", Basic()}}).body, "{\"active\":false}");
+  EXPECT_EQ(site.PostForm("/introspect", {{"token", "garbage"}}, {{"Authorization", Basic()}}).body,
+            "{\"active\":false}");
   EXPECT_EQ(site.PostForm("/introspect", {{"token", Str(tokens, "access_token")}}).status, 401);
 }
 
@@ -519,34 +561,45 @@ TEST_F(OidcProviderTest, RevocationEndsOwnTokensOnlyAndAlwaysAnswers200) {
   std::string refresh = Str(tokens, "refresh_token");
   Browser site(server_.port());
   // Another site's attempt answers 200 and changes nothing.
-  EXPECT_EQ(site.PostForm("/revoke", {{"token", refresh}}, {{"Authorization", other_basic}}).status, 200);
+  EXPECT_EQ(site.PostForm("/revoke", {{"token", refresh}}, {{"Authorization", other_basic}}).status,
+            200);
   EXPECT_EQ(UserInfo(access).status, 200);
-  EXPECT_EQ(site.PostForm("/revoke", {{"token", "unknown-token"}}, {{"Authorization", Basic()}}).status, 200);
+  EXPECT_EQ(
+      site.PostForm("/revoke", {{"token", "unknown-token"}}, {{"Authorization", Basic()}}).status,
+      200);
   // Revoking an access token ends it alone.
-  EXPECT_EQ(site.PostForm("/revoke", {{"token", access}}, {{"Authorization", Basic()}}).status, 200);
+  EXPECT_EQ(site.PostForm("/revoke", {{"token", access}}, {{"Authorization", Basic()}}).status,
+            200);
   EXPECT_EQ(UserInfo(access).status, 401);
-  HttpResult refreshed = Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh}}, Basic());
+  HttpResult refreshed =
+      Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh}}, Basic());
   ASSERT_EQ(refreshed.status, 200);
   std::string access2 = Str(ParseObject(refreshed.body), "access_token");
   std::string refresh2 = Str(ParseObject(refreshed.body), "refresh_token");
   // Revoking the refresh token ends the grant and its access tokens.
   EXPECT_EQ(site.PostForm("/revoke", {{"token", refresh2}, {"token_type_hint", "refresh_token"}},
-                          {{"Authorization", Basic()}}).status, 200);
+                          {{"Authorization", Basic()}})
+                .status,
+            200);
   EXPECT_EQ(UserInfo(access2).status, 401);
-  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh2}}, Basic()).status, 400);
+  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh2}}, Basic()).status,
+            400);
 }
 
 // A site's back-channel logout endpoint: a real HTTP server that keeps what it receives.
 class LogoutReceiver {
  public:
   LogoutReceiver() {
-    router_.Post("/backchannel", [this](const http::Request& r) {
-      std::lock_guard lock(mutex_);
-      bodies_.push_back(r.body);
-      http::Response ok;
-      ok.status = 200;
-      return ok;
-    }, http::Execution::kInline);
+    router_.Post(
+        "/backchannel",
+        [this](const http::Request& r) {
+          std::lock_guard lock(mutex_);
+          bodies_.push_back(r.body);
+          http::Response ok;
+          ok.status = 200;
+          return ok;
+        },
+        http::Execution::kInline);
     http::ServerOptions options;
     options.port = 0;
     options.io_threads = 1;
@@ -586,11 +639,13 @@ TEST_F(OidcProviderTest, SigningOutAtTheNetworkTellsTheSitesOverTheBackChannel) 
   auto site = server_.app().clients().Register(spec);
   ASSERT_TRUE(site.ok()) << site.status().ToString();
   Browser b = SignedInBrowser("backchannel@example.com");
-  HttpResult auth = b.Get("/authorize?response_type=code&scope=openid&client_id=" + site->client.id +
-                          "&redirect_uri=" + http::PercentEncode("https://resources.example/cb"));
+  HttpResult auth =
+      b.Get("/authorize?response_type=code&scope=openid&client_id=" + site->client.id +
+            "&redirect_uri=" + http::PercentEncode("https://resources.example/cb"));
   ASSERT_EQ(auth.status, 302);
   std::string code = QueryParam(*auth.Header("location"), "code");
-  HttpResult token = Token({{"grant_type", "authorization_code"}, {"code", code},
+  HttpResult token = Token({{"grant_type", "authorization_code"},
+                            {"code", code},
                             {"redirect_uri", "https://resources.example/cb"}},
                            "Basic " + StdBase64(site->client.id + ":" + site->secret));
   ASSERT_EQ(token.status, 200);
@@ -608,7 +663,8 @@ TEST_F(OidcProviderTest, SigningOutAtTheNetworkTellsTheSitesOverTheBackChannel) 
   ASSERT_TRUE(logout.ok());
   auto snapshot = server_.app().keys().Current();
   bool verified = false;
-  for (const auto& key : snapshot->published) verified = verified || jose::VerifyDecoded(*logout, key);
+  for (const auto& key : snapshot->published)
+    verified = verified || jose::VerifyDecoded(*logout, key);
   EXPECT_TRUE(verified);
   EXPECT_EQ(Str(logout->header, "typ"), "logout+jwt");
   const json::object& claims = logout->payload;
@@ -617,7 +673,8 @@ TEST_F(OidcProviderTest, SigningOutAtTheNetworkTellsTheSitesOverTheBackChannel) 
   EXPECT_EQ(Str(claims, "sid"), Str(id_token->payload, "sid"));
   EXPECT_EQ(Str(claims, "sub"), Str(id_token->payload, "sub"));
   EXPECT_FALSE(claims.contains("nonce"));  // Back-Channel Logout §2.4
-  EXPECT_TRUE(claims.at("events").as_object().contains("http://schemas.openid.net/event/backchannel-logout"));
+  EXPECT_TRUE(claims.at("events").as_object().contains(
+      "http://schemas.openid.net/event/backchannel-logout"));
 }
 
 TEST_F(OidcProviderTest, RpInitiatedLogoutRedirectsOnlyToRegisteredAddresses) {
@@ -629,14 +686,17 @@ TEST_F(OidcProviderTest, RpInitiatedLogoutRedirectsOnlyToRegisteredAddresses) {
   auto site = server_.app().clients().Register(spec);
   ASSERT_TRUE(site.ok());
   Browser b = SignedInBrowser("logout@example.com");
-  HttpResult auth = b.Get("/authorize?response_type=code&scope=openid&client_id=" + site->client.id +
-                          "&redirect_uri=" + http::PercentEncode("https://resources.example/cb"));
+  HttpResult auth =
+      b.Get("/authorize?response_type=code&scope=openid&client_id=" + site->client.id +
+            "&redirect_uri=" + http::PercentEncode("https://resources.example/cb"));
   std::string code = QueryParam(*auth.Header("location"), "code");
-  std::string id_token = Str(ParseObject(Token({{"grant_type", "authorization_code"}, {"code", code},
-                                                {"redirect_uri", "https://resources.example/cb"}},
-                                               "Basic " + StdBase64(site->client.id + ":" + site->secret))
-                                             .body),
-                             "id_token");
+  std::string id_token =
+      Str(ParseObject(Token({{"grant_type", "authorization_code"},
+                             {"code", code},
+                             {"redirect_uri", "https://resources.example/cb"}},
+                            "Basic " + StdBase64(site->client.id + ":" + site->secret))
+                          .body),
+          "id_token");
   ASSERT_FALSE(id_token.empty());
   // An open redirect through logout is refused, and the person stays signed in.
   HttpResult evil = b.Get("/logout?id_token_hint=" + id_token + "&post_logout_redirect_uri=" +
@@ -663,11 +723,17 @@ TEST_F(OidcProviderTest, AccountInformationListsSitesAndRevokesTheirAccess) {
   HttpResult page = b.Get("/account");
   EXPECT_THAT(page.body, HasSubstr("Membership Center"));
   EXPECT_THAT(page.body, HasSubstr("your e-mail address"));
-  HttpResult revoke = b.PostForm("/account/sites/revoke", {{"csrf_token", b.csrf_token()}, {"client_id", client_id_}});
+  HttpResult revoke = b.PostForm("/account/sites/revoke",
+                                 {{"csrf_token", b.csrf_token()}, {"client_id", client_id_}});
   EXPECT_EQ(revoke.status, 303);
   EXPECT_EQ(UserInfo(Str(tokens, "access_token")).status, 401);
-  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", Str(tokens, "refresh_token")}}, Basic()).status, 400);
-  EXPECT_THAT(b.Get("/account").body, HasSubstr("You have not used your account on other sites yet."));
+  EXPECT_EQ(
+      Token({{"grant_type", "refresh_token"}, {"refresh_token", Str(tokens, "refresh_token")}},
+            Basic())
+          .status,
+      400);
+  EXPECT_THAT(b.Get("/account").body,
+              HasSubstr("You have not used your account on other sites yet."));
 }
 
 TEST_F(OidcProviderTest, MaintenancePurgesWhatHasExpiredAndNothingLive) {
@@ -676,7 +742,11 @@ TEST_F(OidcProviderTest, MaintenancePurgesWhatHasExpiredAndNothingLive) {
   auto fresh = server_.app().PurgeExpired();
   ASSERT_TRUE(fresh.ok());
   EXPECT_EQ(*fresh, 0);
-  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", Str(tokens, "refresh_token")}}, Basic()).status, 200);
+  EXPECT_EQ(
+      Token({{"grant_type", "refresh_token"}, {"refresh_token", Str(tokens, "refresh_token")}},
+            Basic())
+          .status,
+      200);
   // 31 days on: the refresh token, the code and the network session have all expired.
   server_.clock().Advance(31 * 86400);
   auto later = server_.app().PurgeExpired();
@@ -695,8 +765,8 @@ TEST_F(OidcProviderTest, SecretsAtRestAreSealedOrKeyedHashes) {
     EXPECT_EQ(key.public_jwk.find("\"d\""), std::string::npos) << key.kid;
   }
   // Another key-encryption key cannot open them: the server refuses to start rather than sign.
-  auto wrong = oidc::KeyManager::Open(server_.app().oidc_store(), std::string(32, 'w'), server_.clock(),
-                                      crypto::SecureRandom::Get());
+  auto wrong = oidc::KeyManager::Open(server_.app().oidc_store(), std::string(32, 'w'),
+                                      server_.clock(), crypto::SecureRandom::Get());
   EXPECT_EQ(wrong.status().code(), StatusCode::kPermissionDenied);
   // Client secrets: a 32-byte keyed hash, not the secret.
   auto client = server_.app().oidc_store().FindClient(client_id_);

@@ -1,6 +1,8 @@
 // Single sign-on across sites (MISSION P1, N8): the partner resources site signs people in
 // through the Network over real HTTP — as any third-party site would — and signing out at
 // either end ends both. Also the relying-party library's refusals (issue: RP library tests).
+#include "resources_site.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -14,7 +16,6 @@
 #include "http/server.h"
 #include "http_client.h"
 #include "jose/jws.h"
-#include "resources_site.h"
 #include "test_server.h"
 
 namespace portico::testing {
@@ -46,7 +47,8 @@ class ResourcesSiteTest : public ::testing::Test {
     spec.name = "Partner Resources";
     spec.redirect_uris = {origin_ + "/callback"};
     spec.post_logout_redirect_uris = {origin_ + "/"};
-    spec.backchannel_logout_uri = "http://127.0.0.1:" + std::to_string(port_) + "/backchannel-logout";
+    spec.backchannel_logout_uri =
+        "http://127.0.0.1:" + std::to_string(port_) + "/backchannel-logout";
     spec.first_party = true;
     auto registered = network_.app().clients().Register(spec);
     ASSERT_TRUE(registered.ok()) << registered.status().ToString();
@@ -99,9 +101,14 @@ class ResourcesSiteTest : public ::testing::Test {
 TEST_F(ResourcesSiteTest, ASignedInPersonIsGreetedWithoutAPassword) {
   Browser network(network_.port(), network_.origin());
   network.Get("/signup");
-  ASSERT_EQ(network.PostForm("/signup", {{"csrf_token", network.csrf_token()}, {"given_name", "Ada"},
-                                         {"family_name", "Lovelace"}, {"email", "ada.sso@example.com"},
-                                         {"password", kPassword}}).status, 303);
+  ASSERT_EQ(network
+                .PostForm("/signup", {{"csrf_token", network.csrf_token()},
+                                      {"given_name", "Ada"},
+                                      {"family_name", "Lovelace"},
+                                      {"email", "ada.sso@example.com"},
+                                      {"password", kPassword}})
+                .status,
+            303);
   Browser site(port_, origin_);
   EXPECT_THAT(site.Get("/").body, HasSubstr("Sign in with Portico"));
   HttpResult callback = SignInAtResources(site, network);
@@ -114,8 +121,11 @@ TEST_F(ResourcesSiteTest, ASignedInPersonIsGreetedWithoutAPassword) {
 TEST_F(ResourcesSiteTest, SigningOutAtTheNetworkEndsTheSitesSession) {
   Browser network(network_.port(), network_.origin());
   network.Get("/signup");
-  network.PostForm("/signup", {{"csrf_token", network.csrf_token()}, {"given_name", "Grace"}, {"family_name", "Hopper"},
-                               {"email", "grace.sso@example.com"}, {"password", kPassword}});
+  network.PostForm("/signup", {{"csrf_token", network.csrf_token()},
+                               {"given_name", "Grace"},
+                               {"family_name", "Hopper"},
+                               {"email", "grace.sso@example.com"},
+                               {"password", kPassword}});
   Browser site(port_, origin_);
   ASSERT_EQ(SignInAtResources(site, network).status, 302);
   ASSERT_THAT(site.Get("/").body, HasSubstr("Hello, Grace Hopper."));
@@ -128,20 +138,27 @@ TEST_F(ResourcesSiteTest, SigningOutAtTheNetworkEndsTheSitesSession) {
 TEST_F(ResourcesSiteTest, APasswordChangeOrALockEndsTheSitesSessionsToo) {
   Browser network(network_.port(), network_.origin());
   network.Get("/signup");
-  network.PostForm("/signup", {{"csrf_token", network.csrf_token()}, {"given_name", "Mary"}, {"family_name", "Somerville"},
-                               {"email", "mary.sso@example.com"}, {"password", kPassword}});
+  network.PostForm("/signup", {{"csrf_token", network.csrf_token()},
+                               {"given_name", "Mary"},
+                               {"family_name", "Somerville"},
+                               {"email", "mary.sso@example.com"},
+                               {"password", kPassword}});
   // A second device of hers is signed in to the site; the first changes the password.
   Browser other_device(network_.port(), network_.origin());
   other_device.Get("/signin");
-  other_device.PostForm("/signin", {{"csrf_token", other_device.csrf_token()}, {"email", "mary.sso@example.com"},
+  other_device.PostForm("/signin", {{"csrf_token", other_device.csrf_token()},
+                                    {"email", "mary.sso@example.com"},
                                     {"password", kPassword}});
   Browser site(port_, origin_);
   ASSERT_EQ(SignInAtResources(site, other_device).status, 302);
   ASSERT_THAT(site.Get("/").body, HasSubstr("Hello, Mary Somerville."));
   network.Get("/account");
-  ASSERT_EQ(network.PostForm("/account/password", {{"csrf_token", network.csrf_token()},
-                                                   {"current_password", kPassword},
-                                                   {"new_password", "an entirely new passphrase"}}).status, 303);
+  ASSERT_EQ(network
+                .PostForm("/account/password", {{"csrf_token", network.csrf_token()},
+                                                {"current_password", kPassword},
+                                                {"new_password", "an entirely new passphrase"}})
+                .status,
+            303);
   EXPECT_THAT(site.Get("/").body, Not(HasSubstr("Hello")));
   // Signed in again at the site, then the operator locks the account.
   ASSERT_EQ(SignInAtResources(site, network).status, 302);
@@ -155,8 +172,11 @@ TEST_F(ResourcesSiteTest, APasswordChangeOrALockEndsTheSitesSessionsToo) {
 TEST_F(ResourcesSiteTest, SigningOutAtTheSiteEndsTheNetworkSessionToo) {
   Browser network(network_.port(), network_.origin());
   network.Get("/signup");
-  network.PostForm("/signup", {{"csrf_token", network.csrf_token()}, {"given_name", "Alan"}, {"family_name", "Turing"},
-                               {"email", "alan.sso@example.com"}, {"password", kPassword}});
+  network.PostForm("/signup", {{"csrf_token", network.csrf_token()},
+                               {"given_name", "Alan"},
+                               {"family_name", "Turing"},
+                               {"email", "alan.sso@example.com"},
+                               {"password", kPassword}});
   Browser site(port_, origin_);
   ASSERT_EQ(SignInAtResources(site, network).status, 302);
   HttpResult home = site.Get("/");
@@ -174,8 +194,11 @@ TEST_F(ResourcesSiteTest, SigningOutAtTheSiteEndsTheNetworkSessionToo) {
 TEST_F(ResourcesSiteTest, ACallbackWithoutTheBrowsersLoginOrWithAForeignIssuerIsRefused) {
   Browser network(network_.port(), network_.origin());
   network.Get("/signup");
-  network.PostForm("/signup", {{"csrf_token", network.csrf_token()}, {"given_name", "Eve"}, {"family_name", "X"},
-                               {"email", "eve.sso@example.com"}, {"password", kPassword}});
+  network.PostForm("/signup", {{"csrf_token", network.csrf_token()},
+                               {"given_name", "Eve"},
+                               {"family_name", "X"},
+                               {"email", "eve.sso@example.com"},
+                               {"password", kPassword}});
   Browser victim(port_, origin_);
   HttpResult login = victim.Get("/login");
   std::string authorize = PathOn(*login.Header("location"), network_.origin());
@@ -186,11 +209,14 @@ TEST_F(ResourcesSiteTest, ACallbackWithoutTheBrowsersLoginOrWithAForeignIssuerIs
   EXPECT_EQ(stolen.status, 400);
   EXPECT_THAT(attacker.Get("/").body, Not(HasSubstr("Hello")));
   // The right browser, but the response claims another issuer (RFC 9207 mix-up): refused.
-  std::string mixed = callback.substr(0, callback.find("&iss=")) + "&iss=" + http::PercentEncode("https://other.example");
+  std::string mixed = callback.substr(0, callback.find("&iss=")) +
+                      "&iss=" + http::PercentEncode("https://other.example");
   EXPECT_EQ(victim.Get(mixed).status, 400);
   // A tampered state: refused.
   HttpResult login2 = victim.Get("/login");
-  std::string callback2 = PathOn(*network.Get(PathOn(*login2.Header("location"), network_.origin())).Header("location"), origin_);
+  std::string callback2 =
+      PathOn(*network.Get(PathOn(*login2.Header("location"), network_.origin())).Header("location"),
+             origin_);
   size_t at = callback2.find("state=") + 6;
   std::string tampered = callback2;
   tampered[at] = tampered[at] == 'A' ? 'B' : 'A';
@@ -238,7 +264,8 @@ TEST_F(IdTokenValidationTest, RefusesEveryBrokenClaim) {
     c[name] = std::move(v);
     return Sign(c);
   };
-  EXPECT_EQ(rp->ValidateIdToken(with("iss", "https://other.example"), "n1").status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(rp->ValidateIdToken(with("iss", "https://other.example"), "n1").status().code(),
+            StatusCode::kPermissionDenied);
   EXPECT_FALSE(rp->ValidateIdToken(with("aud", "site_b"), "n1").ok());
   EXPECT_FALSE(rp->ValidateIdToken(with("exp", clock_.NowSeconds() - 120), "n1").ok());
   EXPECT_FALSE(rp->ValidateIdToken(with("azp", "site_b"), "n1").ok());

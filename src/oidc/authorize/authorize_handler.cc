@@ -39,16 +39,19 @@ struct Provider::AuthorizeRequest {
 
 namespace {
 
-constexpr std::string_view kParams[] = {"client_id", "redirect_uri", "response_type", "scope", "state", "nonce",
-                                        "code_challenge", "code_challenge_method", "prompt", "max_age",
-                                        "login_hint", "ui_locales", "acr_values", "response_mode", "display",
-                                        "auth_after", "id_token_hint", "claims_locales"};
+constexpr std::string_view kParams[] = {
+    "client_id",     "redirect_uri",  "response_type",  "scope",
+    "state",         "nonce",         "code_challenge", "code_challenge_method",
+    "prompt",        "max_age",       "login_hint",     "ui_locales",
+    "acr_values",    "response_mode", "display",        "auth_after",
+    "id_token_hint", "claims_locales"};
 
 bool IsCodeChallenge(std::string_view s) {
   // RFC 7636 §4.2: 43 characters of base64url for S256.
   if (s.size() != 43) return false;
   for (char c : s) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_';
     if (!ok) return false;
   }
   return true;
@@ -90,21 +93,26 @@ bool HasPrompt(std::string_view prompt, std::string_view value) { return HasScop
 std::string Provider::SignAuthAfter(const std::string& client_id, int64_t time) const {
   std::string value = std::to_string(time);
   return value + "~" +
-         crypto::Base64UrlEncode(crypto::HmacSha256(pairwise_key_, "auth_after|" + client_id + "|" + value).substr(0, 16));
+         crypto::Base64UrlEncode(
+             crypto::HmacSha256(pairwise_key_, "auth_after|" + client_id + "|" + value)
+                 .substr(0, 16));
 }
 
-std::optional<int64_t> Provider::VerifyAuthAfter(const std::string& client_id, std::string_view signed_value) const {
+std::optional<int64_t> Provider::VerifyAuthAfter(const std::string& client_id,
+                                                 std::string_view signed_value) const {
   size_t tilde = signed_value.find('~');
   if (tilde == std::string_view::npos) return std::nullopt;
   auto time = ParseNonNegative(signed_value.substr(0, tilde));
-  if (!time || !crypto::ConstantTimeEquals(SignAuthAfter(client_id, *time), signed_value)) return std::nullopt;
+  if (!time || !crypto::ConstantTimeEquals(SignAuthAfter(client_id, *time), signed_value))
+    return std::nullopt;
   return time;
 }
 
 http::Response Provider::RedirectError(const AuthorizeRequest& ar, std::string_view error,
                                        std::string_view description, int status) {
   std::string location = AppendQuery(ar.redirect_uri, "error", std::string(error));
-  if (!description.empty()) location = AppendQuery(location, "error_description", std::string(description));
+  if (!description.empty())
+    location = AppendQuery(location, "error_description", std::string(description));
   if (!ar.state.empty()) location = AppendQuery(location, "state", ar.state);
   location = AppendQuery(location, "iss", options_.issuer);  // RFC 9207 §2
   http::Response r;
@@ -113,11 +121,12 @@ http::Response Provider::RedirectError(const AuthorizeRequest& ar, std::string_v
   return r;
 }
 
-std::optional<http::Response> Provider::ParseAuthorizeRequest(const std::optional<http::FormData>& params,
-                                                              const selfservice::PageContext& ctx, int status,
-                                                              AuthorizeRequest& ar) {
+std::optional<http::Response> Provider::ParseAuthorizeRequest(
+    const std::optional<http::FormData>& params, const selfservice::PageContext& ctx, int status,
+    AuthorizeRequest& ar) {
   auto page_error = [&](std::string_view message) {
-    return web_.ErrorPage(ctx, 400, "This sign-in link is not valid", message, "/", "Go to the Network's home page");
+    return web_.ErrorPage(ctx, 400, "This sign-in link is not valid", message, "/",
+                          "Go to the Network's home page");
   };
   if (!params) return page_error("The request could not be read.");
 
@@ -128,17 +137,21 @@ std::optional<http::Response> Provider::ParseAuthorizeRequest(const std::optiona
   }
   auto client = store_.FindClient(std::string(params->GetOr("client_id")));
   if (!client.ok()) {
-    if (client.status().code() != StatusCode::kNotFound) return web_.Failure(ctx, client.status(), "authorize");
+    if (client.status().code() != StatusCode::kNotFound)
+      return web_.Failure(ctx, client.status(), "authorize");
     return page_error("The site that sent you here is not registered on the network.");
   }
   ar.client = *client;
   ar.redirect_uri = std::string(params->GetOr("redirect_uri"));
   // SECURITY.md: exact string comparison, no patterns, and never a redirect before this check.
   bool registered = false;
-  for (const auto& uri : ar.client.redirect_uris) registered = registered || RedirectUriMatches(uri, ar.redirect_uri);
+  for (const auto& uri : ar.client.redirect_uris)
+    registered = registered || RedirectUriMatches(uri, ar.redirect_uri);
   if (ar.redirect_uri.empty() || !registered) {
     log::Info("authorize_bad_redirect_uri", {{"client", ar.client.id}});
-    return page_error("The site asked to send you to an address it has not registered, so the request was stopped.");
+    return page_error(
+        "The site asked to send you to an address it has not registered, so the request was "
+        "stopped.");
   }
   ar.state = std::string(params->GetOr("state"));
   for (auto name : kParams) {
@@ -147,24 +160,32 @@ std::optional<http::Response> Provider::ParseAuthorizeRequest(const std::optiona
     }
   }
   if (params->Get("request")) return RedirectError(ar, wire::kRequestNotSupported, "", status);
-  if (params->Get("request_uri")) return RedirectError(ar, wire::kRequestUriNotSupported, "", status);
+  if (params->Get("request_uri"))
+    return RedirectError(ar, wire::kRequestUriNotSupported, "", status);
   if (params->GetOr("response_type") != "code") {
-    return RedirectError(ar, wire::kUnsupportedResponseType, "only response_type=code is supported", status);
+    return RedirectError(ar, wire::kUnsupportedResponseType, "only response_type=code is supported",
+                         status);
   }
   std::string_view mode = params->GetOr("response_mode");
-  if (!mode.empty() && mode != "query") return RedirectError(ar, wire::kInvalidRequest, "response_mode must be query", status);
+  if (!mode.empty() && mode != "query")
+    return RedirectError(ar, wire::kInvalidRequest, "response_mode must be query", status);
   ar.scope = NormalizeScope(params->GetOr("scope"));
-  if (!HasScope(ar.scope, "openid")) return RedirectError(ar, wire::kInvalidScope, "the openid scope is required", status);
+  if (!HasScope(ar.scope, "openid"))
+    return RedirectError(ar, wire::kInvalidScope, "the openid scope is required", status);
   ar.nonce = std::string(params->GetOr("nonce"));
-  if (ar.nonce.size() > 512 || ar.state.size() > 2048) return RedirectError(ar, wire::kInvalidRequest, "state or nonce too long", status);
+  if (ar.nonce.size() > 512 || ar.state.size() > 2048)
+    return RedirectError(ar, wire::kInvalidRequest, "state or nonce too long", status);
   // PKCE (RFC 7636; SECURITY.md): S256 only; required for public clients.
   std::string_view method = params->GetOr("code_challenge_method");
   ar.code_challenge = std::string(params->GetOr("code_challenge"));
   if (!ar.code_challenge.empty()) {
-    if (method != "S256") return RedirectError(ar, wire::kInvalidRequest, "code_challenge_method must be S256", status);
-    if (!IsCodeChallenge(ar.code_challenge)) return RedirectError(ar, wire::kInvalidRequest, "malformed code_challenge", status);
+    if (method != "S256")
+      return RedirectError(ar, wire::kInvalidRequest, "code_challenge_method must be S256", status);
+    if (!IsCodeChallenge(ar.code_challenge))
+      return RedirectError(ar, wire::kInvalidRequest, "malformed code_challenge", status);
   } else if (!method.empty()) {
-    return RedirectError(ar, wire::kInvalidRequest, "code_challenge_method without code_challenge", status);
+    return RedirectError(ar, wire::kInvalidRequest, "code_challenge_method without code_challenge",
+                         status);
   } else if (ar.client.is_public()) {
     return RedirectError(ar, wire::kInvalidRequest, "public clients must use PKCE (S256)", status);
   }
@@ -173,7 +194,8 @@ std::optional<http::Response> Provider::ParseAuthorizeRequest(const std::optiona
     size_t end = ar.prompt.find(' ', start);
     if (end == std::string::npos) end = ar.prompt.size();
     std::string_view one = std::string_view(ar.prompt).substr(start, end - start);
-    if (!one.empty() && one != "none" && one != "login" && one != "consent" && one != "create" && one != "select_account") {
+    if (!one.empty() && one != "none" && one != "login" && one != "consent" && one != "create" &&
+        one != "select_account") {
       return RedirectError(ar, wire::kInvalidRequest, "unknown prompt value", status);
     }
     start = end + 1;
@@ -183,7 +205,9 @@ std::optional<http::Response> Provider::ParseAuthorizeRequest(const std::optiona
   }
   if (auto max_age = params->Get("max_age")) {
     ar.max_age = ParseNonNegative(*max_age);
-    if (!ar.max_age) return RedirectError(ar, wire::kInvalidRequest, "max_age must be a non-negative integer", status);
+    if (!ar.max_age)
+      return RedirectError(ar, wire::kInvalidRequest, "max_age must be a non-negative integer",
+                           status);
   }
   if (auto after = params->Get("auth_after")) ar.auth_after = VerifyAuthAfter(ar.client.id, *after);
   if (auto hint = params->Get("id_token_hint")) {
@@ -195,19 +219,24 @@ std::optional<http::Response> Provider::ParseAuthorizeRequest(const std::optiona
       auto snapshot = keys_.Current();
       auto kid = jws->header.find("kid");
       for (const auto& key : snapshot->published) {
-        if (kid != jws->header.end() && kid->value().is_string() && key.kid() == kid->value().as_string()) {
+        if (kid != jws->header.end() && kid->value().is_string() &&
+            key.kid() == kid->value().as_string()) {
           verified = jose::VerifyDecoded(*jws, key);
         }
       }
     }
     auto claim = [&](const char* name) -> std::string {
       auto it = jws->payload.find(name);
-      return it != jws->payload.end() && it->value().is_string() ? std::string(it->value().as_string()) : "";
+      return it != jws->payload.end() && it->value().is_string()
+                 ? std::string(it->value().as_string())
+                 : "";
     };
     auto typ = verified ? jws->header.find("typ") : jws->header.end();
-    if (!verified || typ == jws->header.end() || !typ->value().is_string() || typ->value().as_string() != "JWT" ||
-        claim("iss") != options_.issuer || claim("aud") != ar.client.id) {
-      return RedirectError(ar, wire::kInvalidRequest, "id_token_hint is not an ID token issued to this site", status);
+    if (!verified || typ == jws->header.end() || !typ->value().is_string() ||
+        typ->value().as_string() != "JWT" || claim("iss") != options_.issuer ||
+        claim("aud") != ar.client.id) {
+      return RedirectError(ar, wire::kInvalidRequest,
+                           "id_token_hint is not an ID token issued to this site", status);
     }
     ar.has_id_token_hint = true;
     ar.id_token_hint_subject = claim("sub");
@@ -222,7 +251,8 @@ http::Response Provider::Authorize(const http::Request& request) {
   std::optional<http::FormData> params;
   if (request.method == "POST") {
     std::string_view type = request.Header("content-type").value_or("");
-    if (type.substr(0, type.find(';')) == "application/x-www-form-urlencoded") params = http::FormData::Parse(request.body);
+    if (type.substr(0, type.find(';')) == "application/x-www-form-urlencoded")
+      params = http::FormData::Parse(request.body);
   } else {
     params = http::FormData::Parse(request.query);
   }
@@ -232,7 +262,8 @@ http::Response Provider::Authorize(const http::Request& request) {
   return ContinueAuthorize(ar, *ctx, false);
 }
 
-http::Response Provider::ContinueAuthorize(const AuthorizeRequest& ar, const selfservice::PageContext& ctx,
+http::Response Provider::ContinueAuthorize(const AuthorizeRequest& ar,
+                                           const selfservice::PageContext& ctx,
                                            bool after_consent) {
   int status = after_consent ? 303 : 302;
   int64_t now = clock_.NowSeconds();
@@ -242,7 +273,8 @@ http::Response Provider::ContinueAuthorize(const AuthorizeRequest& ar, const sel
   if (fresh_enough && ar.auth_after) {
     // Back from a sign-in this provider asked for: that sign-in is what counts.
     fresh_enough = ctx.active->session.authenticated_at >= *ar.auth_after;
-  } else if (fresh_enough && ar.max_age && now - ctx.active->session.authenticated_at > *ar.max_age) {
+  } else if (fresh_enough && ar.max_age &&
+             now - ctx.active->session.authenticated_at > *ar.max_age) {
     fresh_enough = false;
   }
   // The site expects someone else to be signed in: never hand it this person's code silently.
@@ -267,12 +299,14 @@ http::Response Provider::ContinueAuthorize(const AuthorizeRequest& ar, const sel
     }
     std::vector<std::pair<std::string, std::string>> extra;
     if (!remaining.empty()) extra.emplace_back("prompt", remaining);
-    if (ctx.signed_in() || ar.max_age) extra.emplace_back("auth_after", SignAuthAfter(ar.client.id, now));
+    if (ctx.signed_in() || ar.max_age)
+      extra.emplace_back("auth_after", SignAuthAfter(ar.client.id, now));
     std::string back = "/authorize?" + RebuildQuery(ar.params, {"prompt", "auth_after"}, extra);
     bool create = HasPrompt(ar.prompt, "create");
     std::string target = create ? "/signup?return_to=" : "/signin?reauth=1&return_to=";
     target += http::PercentEncode(back);
-    if (!ar.login_hint.empty() && !create) target += "&login_hint=" + http::PercentEncode(ar.login_hint);
+    if (!ar.login_hint.empty() && !create)
+      target += "&login_hint=" + http::PercentEncode(ar.login_hint);
     http::Response r = web_.Redirect(ctx, target);
     r.status = status;
     return r;
@@ -285,7 +319,8 @@ http::Response Provider::ContinueAuthorize(const AuthorizeRequest& ar, const sel
       for (size_t start = 0; start <= ar.scope.size();) {
         size_t end = ar.scope.find(' ', start);
         if (end == std::string::npos) end = ar.scope.size();
-        covered = covered && HasScope((*consent)->scope, std::string_view(ar.scope).substr(start, end - start));
+        covered = covered && HasScope((*consent)->scope,
+                                      std::string_view(ar.scope).substr(start, end - start));
         start = end + 1;
       }
     }
@@ -319,7 +354,8 @@ http::Response Provider::ContinueAuthorize(const AuthorizeRequest& ar, const sel
   return IssueCode(ar, ctx, status);
 }
 
-http::Response Provider::IssueCode(const AuthorizeRequest& ar, const selfservice::PageContext& ctx, int status) {
+http::Response Provider::IssueCode(const AuthorizeRequest& ar, const selfservice::PageContext& ctx,
+                                   int status) {
   std::string code = crypto::RandomToken(random_, 32);
   AuthorizationCode c;
   c.code_hash = crypto::Sha256(code);
@@ -374,14 +410,16 @@ http::Response Provider::Consent(const http::Request& request) {
     query += http::PercentEncode(k) + "=" + http::PercentEncode(v);
   }
   AuthorizeRequest ar;
-  if (auto invalid = ParseAuthorizeRequest(http::FormData::Parse(query), *ctx, 303, ar)) return std::move(*invalid);
+  if (auto invalid = ParseAuthorizeRequest(http::FormData::Parse(query), *ctx, 303, ar))
+    return std::move(*invalid);
   // The session may have ended meanwhile (CSRF binds to it, so this is rare): start over.
   if (!ctx->signed_in()) return ContinueAuthorize(ar, *ctx, false);
   if (form->GetOr("decision") != "allow") {
     log::Info("consent_denied", {{"client", ar.client.id}, {"account", ctx->active->account.id}});
     return RedirectError(ar, wire::kAccessDenied, "the person did not allow access", 303);
   }
-  Status saved = store_.SaveConsent(ctx->active->account.id, {ar.client.id, ar.scope, clock_.NowSeconds()});
+  Status saved =
+      store_.SaveConsent(ctx->active->account.id, {ar.client.id, ar.scope, clock_.NowSeconds()});
   if (!saved.ok()) return web_.Failure(*ctx, saved, "consent");
   log::Info("consent_granted", {{"client", ar.client.id}, {"account", ctx->active->account.id}});
   return ContinueAuthorize(ar, *ctx, true);

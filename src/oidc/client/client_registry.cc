@@ -72,7 +72,8 @@ bool RedirectUriMatches(std::string_view registered, std::string_view presented)
   if (registered == presented) return true;
   auto a = SplitUri(registered);
   auto b = SplitUri(presented);
-  if (!a || !b || a->scheme != "http" || b->scheme != "http" || !IsLoopbackHost(a->host) || a->host != b->host) {
+  if (!a || !b || a->scheme != "http" || b->scheme != "http" || !IsLoopbackHost(a->host) ||
+      a->host != b->host) {
     return false;
   }
   // Same URI once the port is removed from both.
@@ -88,8 +89,9 @@ bool RedirectUriMatches(std::string_view registered, std::string_view presented)
   return without_port(registered, a->host) == without_port(presented, b->host);
 }
 
-ClientRegistry::ClientRegistry(OidcStore& store, std::string server_key, Clock& clock, crypto::Random& random,
-                               std::string issuer, std::string token_endpoint)
+ClientRegistry::ClientRegistry(OidcStore& store, std::string server_key, Clock& clock,
+                               crypto::Random& random, std::string issuer,
+                               std::string token_endpoint)
     : store_(store),
       server_key_(std::move(server_key)),
       clock_(clock),
@@ -104,7 +106,8 @@ std::string ClientRegistry::HashSecret(std::string_view secret) const {
 Status ClientRegistry::ValidateRedirectUri(const std::string& uri) {
   if (uri.size() > 2000) return InvalidArgumentError("redirect URI too long: " + uri);
   for (unsigned char c : uri) {
-    if (c <= 0x20 || c >= 0x7F) return InvalidArgumentError("redirect URI has a space or non-ASCII character: " + uri);
+    if (c <= 0x20 || c >= 0x7F)
+      return InvalidArgumentError("redirect URI has a space or non-ASCII character: " + uri);
   }
   auto parts = SplitUri(uri);
   if (!parts) return InvalidArgumentError("redirect URI is not absolute: " + uri);
@@ -116,14 +119,19 @@ Status ClientRegistry::ValidateRedirectUri(const std::string& uri) {
 }
 
 StatusOr<RegisteredClient> ClientRegistry::Register(const ClientSpec& spec) {
-  if (spec.name.empty() || spec.name.size() > 200) return InvalidArgumentError("name: 1 to 200 characters");
-  if (spec.redirect_uris.empty()) return InvalidArgumentError("at least one redirect URI is required");
+  if (spec.name.empty() || spec.name.size() > 200)
+    return InvalidArgumentError("name: 1 to 200 characters");
+  if (spec.redirect_uris.empty())
+    return InvalidArgumentError("at least one redirect URI is required");
   for (const auto& uri : spec.redirect_uris) PORTICO_RETURN_IF_ERROR(ValidateRedirectUri(uri));
-  for (const auto& uri : spec.post_logout_redirect_uris) PORTICO_RETURN_IF_ERROR(ValidateRedirectUri(uri));
-  if (!spec.backchannel_logout_uri.empty()) PORTICO_RETURN_IF_ERROR(ValidateRedirectUri(spec.backchannel_logout_uri));
+  for (const auto& uri : spec.post_logout_redirect_uris)
+    PORTICO_RETURN_IF_ERROR(ValidateRedirectUri(uri));
+  if (!spec.backchannel_logout_uri.empty())
+    PORTICO_RETURN_IF_ERROR(ValidateRedirectUri(spec.backchannel_logout_uri));
   const std::string& m = spec.auth_method;
   if (m != kClientSecretBasic && m != kClientSecretPost && m != kPrivateKeyJwt && m != kNone) {
-    return InvalidArgumentError("auth method must be client_secret_basic, client_secret_post, private_key_jwt or none");
+    return InvalidArgumentError(
+        "auth method must be client_secret_basic, client_secret_post, private_key_jwt or none");
   }
   if (spec.subject_type != "public" && spec.subject_type != "pairwise") {
     return InvalidArgumentError("subject type must be public or pairwise");
@@ -132,8 +140,8 @@ StatusOr<RegisteredClient> ClientRegistry::Register(const ClientSpec& spec) {
   if (m == kPrivateKeyJwt) {
     boost::system::error_code ec;
     auto jwks = boost::json::parse(spec.jwks, ec);
-    if (ec || !jwks.is_object() || !jwks.as_object().contains("keys") || !jwks.as_object().at("keys").is_array() ||
-        jwks.as_object().at("keys").as_array().empty()) {
+    if (ec || !jwks.is_object() || !jwks.as_object().contains("keys") ||
+        !jwks.as_object().at("keys").is_array() || jwks.as_object().at("keys").as_array().empty()) {
       return InvalidArgumentError("private_key_jwt needs the site's JWKS ({\"keys\":[...]})");
     }
     for (const auto& k : jwks.as_object().at("keys").as_array()) {
@@ -150,7 +158,8 @@ StatusOr<RegisteredClient> ClientRegistry::Register(const ClientSpec& spec) {
   c.post_logout_redirect_uris = spec.post_logout_redirect_uris;
   c.first_party = spec.first_party;
   c.subject_type = spec.subject_type;
-  c.sector_id = spec.sector_id.empty() ? SplitUri(spec.redirect_uris.front())->host : spec.sector_id;
+  c.sector_id =
+      spec.sector_id.empty() ? SplitUri(spec.redirect_uris.front())->host : spec.sector_id;
   c.id_token_alg = spec.id_token_alg;
   c.jwks = spec.jwks;
   c.backchannel_logout_uri = spec.backchannel_logout_uri;
@@ -178,12 +187,13 @@ StatusOr<std::string> ClientRegistry::RotateSecret(const std::string& client_id)
   return secret;
 }
 
-StatusOr<Client> ClientRegistry::Authenticate(const http::Request& request, const http::FormData& form) {
+StatusOr<Client> ClientRegistry::Authenticate(const http::Request& request,
+                                              const http::FormData& form) {
   std::string client_id;
   std::string secret;
   bool used_basic = false;
-  if (auto auth = request.Header("authorization"); auth && auth->size() > 6 &&
-                                                   http::EqualsIgnoreCase(auth->substr(0, 6), "Basic ")) {
+  if (auto auth = request.Header("authorization");
+      auth && auth->size() > 6 && http::EqualsIgnoreCase(auth->substr(0, 6), "Basic ")) {
     auto decoded = crypto::Base64Decode(auth->substr(6));
     if (!decoded) return Unauthenticated("malformed Basic credentials", "");
     size_t colon = decoded->find(':');
@@ -197,11 +207,13 @@ StatusOr<Client> ClientRegistry::Authenticate(const http::Request& request, cons
     used_basic = true;
   }
   std::string_view form_id = form.GetOr("client_id");
-  if (used_basic && !form_id.empty() && form_id != client_id) return Unauthenticated("client_id mismatch", client_id);
+  if (used_basic && !form_id.empty() && form_id != client_id)
+    return Unauthenticated("client_id mismatch", client_id);
   if (!used_basic) client_id = std::string(form_id);
   if (client_id.empty() || client_id.size() > 100) return Unauthenticated("no client_id", "");
   // RFC 6749 §2.3: one authentication method per request.
-  if (form.Count("client_secret") > 1 || form.Count("client_id") > 1) return Unauthenticated("repeated credentials", client_id);
+  if (form.Count("client_secret") > 1 || form.Count("client_id") > 1)
+    return Unauthenticated("repeated credentials", client_id);
   auto found = store_.FindClient(client_id);
   if (!found.ok()) {
     if (found.status().code() != StatusCode::kNotFound) return found.status();
@@ -211,25 +223,32 @@ StatusOr<Client> ClientRegistry::Authenticate(const http::Request& request, cons
   bool has_post_secret = form.Get("client_secret").has_value();
   bool has_assertion = form.Get("client_assertion").has_value();
   if (c.auth_method == kClientSecretBasic) {
-    if (!used_basic || has_post_secret || has_assertion) return Unauthenticated("method is client_secret_basic", client_id);
+    if (!used_basic || has_post_secret || has_assertion)
+      return Unauthenticated("method is client_secret_basic", client_id);
   } else if (c.auth_method == kClientSecretPost) {
-    if (used_basic || has_assertion) return Unauthenticated("method is client_secret_post", client_id);
+    if (used_basic || has_assertion)
+      return Unauthenticated("method is client_secret_post", client_id);
     secret = std::string(form.GetOr("client_secret"));
   } else if (c.auth_method == kPrivateKeyJwt) {
-    if (used_basic || has_post_secret) return Unauthenticated("method is private_key_jwt", client_id);
+    if (used_basic || has_post_secret)
+      return Unauthenticated("method is private_key_jwt", client_id);
     return AuthenticateAssertion(c, form);
   } else {  // none: a public client proves nothing here; PKCE protects its codes
-    if (used_basic || has_post_secret || has_assertion) return Unauthenticated("public client sent credentials", client_id);
+    if (used_basic || has_post_secret || has_assertion)
+      return Unauthenticated("public client sent credentials", client_id);
     return c;
   }
-  if (secret.empty() || c.secret_hash.empty() || !crypto::ConstantTimeEquals(HashSecret(secret), c.secret_hash)) {
+  if (secret.empty() || c.secret_hash.empty() ||
+      !crypto::ConstantTimeEquals(HashSecret(secret), c.secret_hash)) {
     return Unauthenticated("wrong secret", client_id);
   }
   return c;
 }
 
-StatusOr<Client> ClientRegistry::AuthenticateAssertion(const Client& c, const http::FormData& form) {
-  if (form.GetOr("client_assertion_type") != kJwtBearer) return Unauthenticated("wrong assertion type", c.id);
+StatusOr<Client> ClientRegistry::AuthenticateAssertion(const Client& c,
+                                                       const http::FormData& form) {
+  if (form.GetOr("client_assertion_type") != kJwtBearer)
+    return Unauthenticated("wrong assertion type", c.id);
   auto jws = jose::DecodeCompact(form.GetOr("client_assertion"));
   if (!jws.ok()) return Unauthenticated("malformed assertion", c.id);
   boost::system::error_code ec;
@@ -237,7 +256,8 @@ StatusOr<Client> ClientRegistry::AuthenticateAssertion(const Client& c, const ht
   if (ec || !jwks.is_object()) return Unauthenticated("site JWKS unreadable", c.id);
   bool verified = false;
   std::string_view kid;
-  if (auto k = jws->header.find("kid"); k != jws->header.end() && k->value().is_string()) kid = k->value().as_string();
+  if (auto k = jws->header.find("kid"); k != jws->header.end() && k->value().is_string())
+    kid = k->value().as_string();
   for (const auto& entry : jwks.as_object()["keys"].as_array()) {
     if (!entry.is_object()) continue;
     auto key = jose::PublicKey::FromJwk(entry.as_object());
@@ -251,7 +271,8 @@ StatusOr<Client> ClientRegistry::AuthenticateAssertion(const Client& c, const ht
   const auto& p = jws->payload;
   auto str = [&](const char* name) -> std::string_view {
     auto it = p.find(name);
-    return it != p.end() && it->value().is_string() ? std::string_view(it->value().as_string()) : std::string_view();
+    return it != p.end() && it->value().is_string() ? std::string_view(it->value().as_string())
+                                                    : std::string_view();
   };
   // RFC 7523 §3: iss and sub are the client, aud names this server, exp is in the future.
   if (str("iss") != c.id || str("sub") != c.id) return Unauthenticated("assertion iss/sub", c.id);
@@ -273,7 +294,8 @@ StatusOr<Client> ClientRegistry::AuthenticateAssertion(const Client& c, const ht
       exp->value().as_int64() > now + 600) {
     return Unauthenticated("assertion expiry", c.id);
   }
-  if (auto iat = p.find("iat"); iat != p.end() && (!iat->value().is_int64() || iat->value().as_int64() > now + 60)) {
+  if (auto iat = p.find("iat");
+      iat != p.end() && (!iat->value().is_int64() || iat->value().as_int64() > now + 60)) {
     return Unauthenticated("assertion issued in the future", c.id);
   }
   // RFC 7523 §3 (7), SECURITY.md promise 2: an assertion is good once.

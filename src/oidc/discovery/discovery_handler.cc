@@ -32,14 +32,17 @@ void Provider::SetIssuer(std::string issuer) {
   d["backchannel_logout_session_supported"] = true;
   d["revocation_endpoint"] = iss + "/revoke";
   d["introspection_endpoint"] = iss + "/introspect";
-  d["revocation_endpoint_auth_methods_supported"] = Strings({kClientSecretBasic, kClientSecretPost, kPrivateKeyJwt, kNone});
-  d["introspection_endpoint_auth_methods_supported"] = Strings({kClientSecretBasic, kClientSecretPost, kPrivateKeyJwt});
+  d["revocation_endpoint_auth_methods_supported"] =
+      Strings({kClientSecretBasic, kClientSecretPost, kPrivateKeyJwt, kNone});
+  d["introspection_endpoint_auth_methods_supported"] =
+      Strings({kClientSecretBasic, kClientSecretPost, kPrivateKeyJwt});
   boost::json::array scopes;
   for (auto s : kSupportedScopes) scopes.emplace_back(s);
   d["scopes_supported"] = std::move(scopes);
   d["response_types_supported"] = Strings({"code"});
   d["response_modes_supported"] = Strings({"query"});
-  d["grant_types_supported"] = Strings({"authorization_code", "refresh_token", "client_credentials"});
+  d["grant_types_supported"] =
+      Strings({"authorization_code", "refresh_token", "client_credentials"});
   d["subject_types_supported"] = Strings({"public", "pairwise"});
   d["id_token_signing_alg_values_supported"] = Strings({"RS256", "ES256", "EdDSA"});
   d["userinfo_signing_alg_values_supported"] = Strings({"none"});
@@ -47,9 +50,9 @@ void Provider::SetIssuer(std::string issuer) {
       Strings({kClientSecretBasic, kClientSecretPost, kPrivateKeyJwt, kNone});
   d["token_endpoint_auth_signing_alg_values_supported"] = Strings({"RS256", "ES256", "EdDSA"});
   d["code_challenge_methods_supported"] = Strings({"S256"});
-  d["claims_supported"] = Strings({"sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp",
-                                   "sid", "name", "given_name", "family_name", "locale", "email", "email_verified",
-                                   "address"});
+  d["claims_supported"] = Strings({"sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr",
+                                   "amr", "azp", "sid", "name", "given_name", "family_name",
+                                   "locale", "email", "email_verified", "address"});
   d["claims_parameter_supported"] = false;
   d["request_parameter_supported"] = false;
   d["request_uri_parameter_supported"] = false;

@@ -14,7 +14,8 @@ http::Response Provider::Introspect(const http::Request& request) {
   std::optional<Client> client;
   if (auto refused = ReadClientForm(request, form, client)) return std::move(*refused);
   // A public client proves nothing about itself, so it may not introspect.
-  if (client->is_public()) return JsonError({wire::kInvalidClient, "introspection needs client authentication", "", 401});
+  if (client->is_public())
+    return JsonError({wire::kInvalidClient, "introspection needs client authentication", "", 401});
   std::string_view token = form->GetOr("token");
   if (token.empty()) return JsonError({wire::kInvalidRequest, "token is required", "", 400});
   boost::json::object inactive;
@@ -47,9 +48,11 @@ http::Response Provider::Introspect(const http::Request& request) {
   }
   auto grant = store_.FindGrantByRefreshToken(crypto::Sha256(token), clock_.NowSeconds());
   if (!grant.ok() && grant.status().code() != StatusCode::kNotFound) {
-    return JsonError({wire::kTemporarilyUnavailable, "please retry", grant.status().ToString(), 503});
+    return JsonError(
+        {wire::kTemporarilyUnavailable, "please retry", grant.status().ToString(), 503});
   }
-  if (!grant.ok() || grant->revoked_at || grant->client_id != client->id) return JsonResponse(inactive);
+  if (!grant.ok() || grant->revoked_at || grant->client_id != client->id)
+    return JsonResponse(inactive);
   boost::json::object out;
   out["active"] = true;
   out["scope"] = grant->scope;

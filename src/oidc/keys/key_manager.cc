@@ -9,17 +9,25 @@
 namespace portico::oidc {
 
 namespace {
-constexpr jose::Algorithm kAlgorithms[] = {jose::Algorithm::kRS256, jose::Algorithm::kES256, jose::Algorithm::kEdDSA};
+constexpr jose::Algorithm kAlgorithms[] = {jose::Algorithm::kRS256, jose::Algorithm::kES256,
+                                           jose::Algorithm::kEdDSA};
 }  // namespace
 
 KeyManager::KeyManager(OidcStore& store, std::string kek, Clock& clock, crypto::Random& random,
                        int64_t reload_interval)
-    : store_(store), kek_(std::move(kek)), clock_(clock), random_(random), reload_interval_(reload_interval) {}
+    : store_(store),
+      kek_(std::move(kek)),
+      clock_(clock),
+      random_(random),
+      reload_interval_(reload_interval) {}
 
-StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(OidcStore& store, std::string kek, Clock& clock,
-                                                       crypto::Random& random, int64_t reload_interval) {
-  if (kek.size() != crypto::kAeadKeyBytes) return InvalidArgumentError("the key-encryption key must be 32 bytes");
-  std::unique_ptr<KeyManager> m(new KeyManager(store, std::move(kek), clock, random, reload_interval));
+StatusOr<std::unique_ptr<KeyManager>> KeyManager::Open(OidcStore& store, std::string kek,
+                                                       Clock& clock, crypto::Random& random,
+                                                       int64_t reload_interval) {
+  if (kek.size() != crypto::kAeadKeyBytes)
+    return InvalidArgumentError("the key-encryption key must be 32 bytes");
+  std::unique_ptr<KeyManager> m(
+      new KeyManager(store, std::move(kek), clock, random, reload_interval));
   PORTICO_ASSIGN_OR_RETURN(auto snapshot, m->Load());
   for (jose::Algorithm alg : kAlgorithms) {
     if (m->Active(*snapshot, alg) == nullptr) PORTICO_RETURN_IF_ERROR(m->Create(alg).status());
@@ -63,7 +71,8 @@ StatusOr<std::shared_ptr<const KeyManager::Snapshot>> KeyManager::Load() {
     if (!k.retired_at && !have_active) {
       auto pem = crypto::Open(kek_, k.sealed_key, k.kid);
       if (!pem.ok()) {
-        return PermissionDeniedError("signing key " + k.kid + " does not open with the configured key-encryption key");
+        return PermissionDeniedError("signing key " + k.kid +
+                                     " does not open with the configured key-encryption key");
       }
       PORTICO_ASSIGN_OR_RETURN(jose::SigningKey key, jose::SigningKey::FromPem(*pem, *alg));
       snapshot->active.push_back(std::move(key));
@@ -79,8 +88,10 @@ std::shared_ptr<const KeyManager::Snapshot> KeyManager::Current() {
   std::lock_guard lock(mutex_);
   if (clock_.NowSeconds() - current_->loaded_at >= reload_interval_) {
     auto fresh = Load();
-    if (fresh.ok()) current_ = *fresh;
-    else log::Warn("signing_keys_reload_failed", {{"status", fresh.status().ToString()}});
+    if (fresh.ok())
+      current_ = *fresh;
+    else
+      log::Warn("signing_keys_reload_failed", {{"status", fresh.status().ToString()}});
   }
   return current_;
 }
@@ -95,7 +106,8 @@ const jose::SigningKey* KeyManager::Active(const Snapshot& s, jose::Algorithm al
 Status KeyManager::Rotate(jose::Algorithm alg, int64_t keep_seconds) {
   PORTICO_ASSIGN_OR_RETURN(std::string kid, Create(alg));
   int64_t now = clock_.NowSeconds();
-  PORTICO_RETURN_IF_ERROR(store_.RetireKeys(std::string(jose::AlgorithmName(alg)), kid, now, now + keep_seconds));
+  PORTICO_RETURN_IF_ERROR(
+      store_.RetireKeys(std::string(jose::AlgorithmName(alg)), kid, now, now + keep_seconds));
   std::lock_guard lock(mutex_);
   PORTICO_ASSIGN_OR_RETURN(current_, Load());
   return OkStatus();

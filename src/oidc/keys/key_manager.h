@@ -25,7 +25,7 @@ namespace portico::oidc {
 class KeyManager {
  public:
   struct Snapshot {
-    std::vector<jose::SigningKey> active;   // one per algorithm
+    std::vector<jose::SigningKey> active;    // one per algorithm
     std::vector<jose::PublicKey> published;  // active and retired-but-not-expired
     std::string jwks_json;                   // {"keys":[...]}
     int64_t loaded_at = 0;
@@ -34,7 +34,8 @@ class KeyManager {
   // `kek`: 32-byte key-encryption key. Creates any missing active key.
   // Errors: kPermissionDenied when a stored key does not open under `kek` (wrong key).
   static StatusOr<std::unique_ptr<KeyManager>> Open(OidcStore& store, std::string kek, Clock& clock,
-                                                    crypto::Random& random, int64_t reload_interval = 60);
+                                                    crypto::Random& random,
+                                                    int64_t reload_interval = 60);
 
   // The current snapshot, reloaded from the store when older than the reload interval.
   std::shared_ptr<const Snapshot> Current();
@@ -46,7 +47,8 @@ class KeyManager {
   Status Rotate(jose::Algorithm alg, int64_t keep_seconds);
 
  private:
-  KeyManager(OidcStore& store, std::string kek, Clock& clock, crypto::Random& random, int64_t reload_interval);
+  KeyManager(OidcStore& store, std::string kek, Clock& clock, crypto::Random& random,
+             int64_t reload_interval);
   StatusOr<std::shared_ptr<const Snapshot>> Load();
   // Generates, seals and stores a new active key; returns its kid.
   StatusOr<std::string> Create(jose::Algorithm alg);

@@ -54,14 +54,17 @@ void Provider::NotifySitesOfLogout(const std::string& sid, const std::string& ac
     claims["events"] = std::move(events);
     auto token = jose::SignCompact(*key, claims, "logout+jwt");
     if (!token.ok()) continue;
-    auto sent = http_client_.Post(client->backchannel_logout_uri, "application/x-www-form-urlencoded",
-                                  "logout_token=" + http::PercentEncode(*token));
+    auto sent =
+        http_client_.Post(client->backchannel_logout_uri, "application/x-www-form-urlencoded",
+                          "logout_token=" + http::PercentEncode(*token));
     if (sent.ok() && (sent->status == 200 || sent->status == 204)) {
       log::Info("backchannel_logout_delivered", {{"client", client->id}, {"sid", sid}});
     } else {
-      log::Warn("backchannel_logout_failed", {{"client", client->id}, {"sid", sid},
-                                              {"reason", sent.ok() ? "status " + std::to_string(sent->status)
-                                                                   : sent.status().ToString()}});
+      log::Warn("backchannel_logout_failed",
+                {{"client", client->id},
+                 {"sid", sid},
+                 {"reason", sent.ok() ? "status " + std::to_string(sent->status)
+                                      : sent.status().ToString()}});
     }
   }
 }
@@ -79,12 +82,15 @@ http::Response Provider::Logout(const http::Request& request) {
       confirmed = true;
     } else {
       std::string_view type = request.Header("content-type").value_or("");
-      if (type.substr(0, type.find(';')) == "application/x-www-form-urlencoded") params = http::FormData::Parse(request.body);
+      if (type.substr(0, type.find(';')) == "application/x-www-form-urlencoded")
+        params = http::FormData::Parse(request.body);
     }
   } else {
     params = http::FormData::Parse(request.query);
   }
-  if (!params) return web_.ErrorPage(*ctx, 400, "Sign-out request not understood", "The request could not be read.");
+  if (!params)
+    return web_.ErrorPage(*ctx, 400, "Sign-out request not understood",
+                          "The request could not be read.");
 
   // Which site is asking, and is the hint an ID token we issued for this session's person?
   std::optional<Client> client;
@@ -102,8 +108,10 @@ http::Response Provider::Logout(const http::Request& request) {
     }
     // OpenID Connect RP-Initiated Logout §2: an expired ID token is still a valid hint.
     // Only an ID token (typ JWT) is a hint; an access or logout token is not.
-    if (!verified || StringClaim(jws->header, "typ") != "JWT" || StringClaim(jws->payload, "iss") != options_.issuer) {
-      return web_.ErrorPage(*ctx, 400, "Sign-out request not valid", "The site sent a sign-out request we did not issue.");
+    if (!verified || StringClaim(jws->header, "typ") != "JWT" ||
+        StringClaim(jws->payload, "iss") != options_.issuer) {
+      return web_.ErrorPage(*ctx, 400, "Sign-out request not valid",
+                            "The site sent a sign-out request we did not issue.");
     }
     hint_client = std::string(StringClaim(jws->payload, "aud"));
     if (ctx->signed_in()) {
@@ -112,7 +120,8 @@ http::Response Provider::Logout(const http::Request& request) {
   }
   std::string client_id = std::string(params->GetOr("client_id"));
   if (!client_id.empty() && !hint_client.empty() && client_id != hint_client) {
-    return web_.ErrorPage(*ctx, 400, "Sign-out request not valid", "The sign-out request names two different sites.");
+    return web_.ErrorPage(*ctx, 400, "Sign-out request not valid",
+                          "The sign-out request names two different sites.");
   }
   if (client_id.empty()) client_id = hint_client;
   if (!client_id.empty()) {
@@ -123,7 +132,8 @@ http::Response Provider::Logout(const http::Request& request) {
   if (!redirect.empty()) {
     bool registered = false;
     if (client) {
-      for (const auto& uri : client->post_logout_redirect_uris) registered = registered || RedirectUriMatches(uri, redirect);
+      for (const auto& uri : client->post_logout_redirect_uris)
+        registered = registered || RedirectUriMatches(uri, redirect);
     }
     if (!registered) {
       log::Info("logout_bad_redirect_uri", {{"client", client_id}});
@@ -164,7 +174,8 @@ http::Response Provider::Logout(const http::Request& request) {
   ui::Data data;
   data.set("done", true);
   r = web_.Page(selfservice::PageContext{}, "logout", "Signed out", data);
-  r.AddHeader("Set-Cookie", "__Host-portico-session=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0");
+  r.AddHeader("Set-Cookie",
+              "__Host-portico-session=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0");
   return r;
 }
 

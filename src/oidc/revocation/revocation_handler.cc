@@ -22,16 +22,21 @@ http::Response Provider::Revoke(const http::Request& request) {
     if (grant->client_id == client->id) {
       Status s = store_.RevokeGrant(grant->id, now);
       // SECURITY.md promise 7: never acknowledge a revocation that was not written.
-      if (!s.ok()) return JsonError({wire::kTemporarilyUnavailable, "please retry", s.ToString(), 503});
+      if (!s.ok())
+        return JsonError({wire::kTemporarilyUnavailable, "please retry", s.ToString(), 503});
     }
   } else if (grant.status().code() != StatusCode::kNotFound) {
-    return JsonError({wire::kTemporarilyUnavailable, "please retry", grant.status().ToString(), 503});
-  } else if (auto claims = VerifyAccessToken(token); claims.ok() && claims->client_id == client->id) {
+    return JsonError(
+        {wire::kTemporarilyUnavailable, "please retry", grant.status().ToString(), 503});
+  } else if (auto claims = VerifyAccessToken(token);
+             claims.ok() && claims->client_id == client->id) {
     Status s = store_.RevokeAccessToken(claims->jti, claims->expires_at);
-    if (!s.ok()) return JsonError({wire::kTemporarilyUnavailable, "please retry", s.ToString(), 503});
+    if (!s.ok())
+      return JsonError({wire::kTemporarilyUnavailable, "please retry", s.ToString(), 503});
   } else if (claims.status().code() == StatusCode::kUnavailable) {
     // Promise 7: when the token could not be checked, say so rather than 200.
-    return JsonError({wire::kTemporarilyUnavailable, "please retry", claims.status().ToString(), 503});
+    return JsonError(
+        {wire::kTemporarilyUnavailable, "please retry", claims.status().ToString(), 503});
   }
   http::Response r = JsonResponse(boost::json::object());
   r.body.clear();

@@ -26,7 +26,8 @@ StatusOr<std::vector<selfservice::SiteEntry>> SiteDirectory::Directory() {
     e.client_id = c.id;
     e.name = c.name;
     // Only https (or loopback http) links and logos reach the page.
-    if (c.home_uri.rfind("https://", 0) == 0 || ClientRegistry::ValidateRedirectUri(c.home_uri).ok()) {
+    if (c.home_uri.rfind("https://", 0) == 0 ||
+        ClientRegistry::ValidateRedirectUri(c.home_uri).ok()) {
       e.home_uri = c.home_uri;
     }
     if (c.logo_uri.rfind("https://", 0) == 0) e.logo_uri = c.logo_uri;
@@ -36,7 +37,8 @@ StatusOr<std::vector<selfservice::SiteEntry>> SiteDirectory::Directory() {
   return out;
 }
 
-StatusOr<std::vector<selfservice::SiteEntry>> SiteDirectory::SitesOf(const std::string& account_id) {
+StatusOr<std::vector<selfservice::SiteEntry>> SiteDirectory::SitesOf(
+    const std::string& account_id) {
   PORTICO_ASSIGN_OR_RETURN(auto sites, store_.ListAccountSites(account_id));
   std::vector<selfservice::SiteEntry> out;
   for (const auto& s : sites) {

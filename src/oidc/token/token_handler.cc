@@ -13,13 +13,15 @@
 namespace portico::oidc {
 namespace {
 
-ProtocolError Invalid(std::string_view error, std::string_view description, std::string_view debug = "") {
+ProtocolError Invalid(std::string_view error, std::string_view description,
+                      std::string_view debug = "") {
   return ProtocolError{std::string(error), std::string(description), std::string(debug), 400};
 }
 
 http::Response Unavailable(const Status& s) {
   if (s.code() == StatusCode::kPermissionDenied || s.code() == StatusCode::kNotFound) {
-    return JsonError(ProtocolError{wire::kInvalidGrant, "the account is no longer available", s.ToString(), 400});
+    return JsonError(ProtocolError{wire::kInvalidGrant, "the account is no longer available",
+                                   s.ToString(), 400});
   }
   log::Error("token_endpoint_failed", {{"status", s.ToString()}});
   ProtocolError e{wire::kTemporarilyUnavailable, "please retry", "", 503};
@@ -43,8 +45,8 @@ bool IsVerifier(std::string_view v) {
   // RFC 7636 §4.1: 43–128 unreserved characters.
   if (v.size() < 43 || v.size() > 128) return false;
   for (char c : v) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-              c == '_' || c == '~';
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '.' || c == '_' || c == '~';
     if (!ok) return false;
   }
   return true;
@@ -55,7 +57,8 @@ bool IsVerifier(std::string_view v) {
 http::Response Provider::Token(const http::Request& request) {
   std::string_view type = request.Header("content-type").value_or("");
   if (type.substr(0, type.find(';')) != "application/x-www-form-urlencoded") {
-    return JsonError(Invalid(wire::kInvalidRequest, "the body must be application/x-www-form-urlencoded"));
+    return JsonError(
+        Invalid(wire::kInvalidRequest, "the body must be application/x-www-form-urlencoded"));
   }
   auto form = http::FormData::Parse(request.body);
   if (!form) return JsonError(Invalid(wire::kInvalidRequest, "the body could not be parsed"));
@@ -72,37 +75,45 @@ http::Response Provider::Token(const http::Request& request) {
   if (grant_type == "authorization_code") return GrantAuthorizationCode(*client, *form);
   if (grant_type == "refresh_token") return GrantRefreshToken(*client, *form);
   if (grant_type == "client_credentials") return GrantClientCredentials(*client, *form);
-  if (grant_type.empty()) return JsonError(Invalid(wire::kInvalidRequest, "grant_type is required"));
-  return JsonError(Invalid(wire::kUnsupportedGrantType, "supported: authorization_code, refresh_token, client_credentials"));
+  if (grant_type.empty())
+    return JsonError(Invalid(wire::kInvalidRequest, "grant_type is required"));
+  return JsonError(Invalid(wire::kUnsupportedGrantType,
+                           "supported: authorization_code, refresh_token, client_credentials"));
 }
 
 http::Response Provider::GrantAuthorizationCode(const Client& client, const http::FormData& form) {
   std::string_view code = form.GetOr("code");
-  if (code.empty() || code.size() > 100) return JsonError(Invalid(wire::kInvalidRequest, "code is required"));
+  if (code.empty() || code.size() > 100)
+    return JsonError(Invalid(wire::kInvalidRequest, "code is required"));
   // Minted before the transaction so the code's grant and its first refresh token commit
   // together; stored and returned only when the grant's scope includes offline_access.
   std::string refresh_token = crypto::RandomToken(random_, 32);
   std::string refresh_hash = crypto::Sha256(refresh_token);
   int64_t now = clock_.NowSeconds();
   AuthorizationCode stored;
-  auto redemption = store_.RedeemCode(crypto::Sha256(code), now, refresh_hash, now + options_.refresh_token_ttl, &stored);
+  auto redemption = store_.RedeemCode(crypto::Sha256(code), now, refresh_hash,
+                                      now + options_.refresh_token_ttl, &stored);
   if (!redemption.ok()) return Unavailable(redemption.status());
   if (*redemption == Redemption::kReplayed) {
     log::Warn("authorization_code_replayed", {{"client", client.id}, {"grant", stored.grant_id}});
-    return JsonError(Invalid(wire::kInvalidGrant, "the code was already used; its tokens are revoked"));
+    return JsonError(
+        Invalid(wire::kInvalidGrant, "the code was already used; its tokens are revoked"));
   }
-  if (*redemption == Redemption::kInvalid) return JsonError(Invalid(wire::kInvalidGrant, "the code is invalid or expired"));
+  if (*redemption == Redemption::kInvalid)
+    return JsonError(Invalid(wire::kInvalidGrant, "the code is invalid or expired"));
   // From here the code is consumed: any failure must also end the grant it created.
   auto refuse = [&](std::string_view description) {
     (void)store_.RevokeGrant(stored.grant_id, now);
     return JsonError(Invalid(wire::kInvalidGrant, description));
   };
   if (stored.client_id != client.id) return refuse("the code was issued to another client");
-  if (form.GetOr("redirect_uri") != stored.redirect_uri) return refuse("redirect_uri does not match the authorization request");
+  if (form.GetOr("redirect_uri") != stored.redirect_uri)
+    return refuse("redirect_uri does not match the authorization request");
   std::string_view verifier = form.GetOr("code_verifier");
   if (!stored.code_challenge.empty()) {
     if (!IsVerifier(verifier)) return refuse("code_verifier is missing or malformed");
-    if (crypto::Base64UrlEncode(crypto::Sha256(verifier)) != stored.code_challenge) return refuse("code_verifier does not match");
+    if (crypto::Base64UrlEncode(crypto::Sha256(verifier)) != stored.code_challenge)
+      return refuse("code_verifier does not match");
   } else if (!verifier.empty()) {
     // SECURITY.md: a verifier without a challenge is a downgrade attempt.
     return refuse("code_verifier sent but no code_challenge was");
@@ -110,22 +121,24 @@ http::Response Provider::GrantAuthorizationCode(const Client& client, const http
   if (!HasScope(stored.scope, "offline_access")) refresh_token.clear();
   // The access token names its grant, so revoking the grant (a replayed code, a revoked
   // consent) ends it too.
-  auto issued = MintTokens(client, stored.account_id, stored.scope, stored.nonce, stored.sid, stored.auth_time,
-                           stored.grant_id, true);
+  auto issued = MintTokens(client, stored.account_id, stored.scope, stored.nonce, stored.sid,
+                           stored.auth_time, stored.grant_id, true);
   if (!issued.ok()) return Unavailable(issued.status());
   return JsonResponse(TokenBody(*issued, refresh_token));
 }
 
 http::Response Provider::GrantRefreshToken(const Client& client, const http::FormData& form) {
   std::string_view presented = form.GetOr("refresh_token");
-  if (presented.empty() || presented.size() > 100) return JsonError(Invalid(wire::kInvalidRequest, "refresh_token is required"));
+  if (presented.empty() || presented.size() > 100)
+    return JsonError(Invalid(wire::kInvalidRequest, "refresh_token is required"));
   std::string presented_hash = crypto::Sha256(presented);
   int64_t now = clock_.NowSeconds();
   // RFC 6749 §6: the token must belong to this client — checked before it is consumed, so
   // another site cannot burn someone else's token.
   auto owner = store_.FindGrantByRefreshToken(presented_hash, now);
   if (owner.ok() && owner->client_id != client.id) {
-    return JsonError(Invalid(wire::kInvalidGrant, "the refresh token was issued to another client"));
+    return JsonError(
+        Invalid(wire::kInvalidGrant, "the refresh token was issued to another client"));
   }
   std::string next = crypto::RandomToken(random_, 32);
   Grant grant;
@@ -134,10 +147,12 @@ http::Response Provider::GrantRefreshToken(const Client& client, const http::For
   if (!rotation.ok()) return Unavailable(rotation.status());
   if (*rotation == Redemption::kReplayed) {
     log::Warn("refresh_token_reused", {{"client", client.id}, {"grant", grant.id}});
-    return JsonError(Invalid(wire::kInvalidGrant, "the refresh token was already used; the grant is revoked"));
+    return JsonError(
+        Invalid(wire::kInvalidGrant, "the refresh token was already used; the grant is revoked"));
   }
   if (*rotation == Redemption::kInvalid || grant.client_id != client.id) {
-    return JsonError(Invalid(wire::kInvalidGrant, "the refresh token is invalid, expired or revoked"));
+    return JsonError(
+        Invalid(wire::kInvalidGrant, "the refresh token is invalid, expired or revoked"));
   }
   std::string scope = grant.scope;
   if (auto requested = form.Get("scope")) {
@@ -158,15 +173,17 @@ http::Response Provider::GrantRefreshToken(const Client& client, const http::For
     (void)store_.RevokeGrant(grant.id, now);
     return JsonError(Invalid(wire::kInvalidGrant, "the account is no longer available"));
   }
-  auto issued = MintTokens(client, grant.account_id, scope, "", grant.sid, grant.auth_time, grant.id,
-                           HasScope(scope, "openid"));
+  auto issued = MintTokens(client, grant.account_id, scope, "", grant.sid, grant.auth_time,
+                           grant.id, HasScope(scope, "openid"));
   if (!issued.ok()) return Unavailable(issued.status());
   return JsonResponse(TokenBody(*issued, next));
 }
 
 http::Response Provider::GrantClientCredentials(const Client& client, const http::FormData& form) {
   // RFC 6749 §4.4: confidential clients only; the token speaks for the site, not a person.
-  if (client.is_public()) return JsonError(Invalid(wire::kUnauthorizedClient, "public clients cannot use client_credentials"));
+  if (client.is_public())
+    return JsonError(
+        Invalid(wire::kUnauthorizedClient, "public clients cannot use client_credentials"));
   std::string scope;
   std::string_view requested = form.GetOr("scope");
   for (size_t start = 0; start <= requested.size();) {
@@ -175,9 +192,10 @@ http::Response Provider::GrantClientCredentials(const Client& client, const http
     std::string_view one = requested.substr(start, end - start);
     if (!one.empty()) {
       // Person-related scopes mean nothing without a person.
-      if (one == "openid" || one == "profile" || one == "email" || one == "address" || one == "phone" ||
-          one == "offline_access") {
-        return JsonError(Invalid(wire::kInvalidScope, "client_credentials cannot ask for " + std::string(one)));
+      if (one == "openid" || one == "profile" || one == "email" || one == "address" ||
+          one == "phone" || one == "offline_access") {
+        return JsonError(
+            Invalid(wire::kInvalidScope, "client_credentials cannot ask for " + std::string(one)));
       }
       if (one.size() > 100) return JsonError(Invalid(wire::kInvalidScope, "scope too long"));
       if (!scope.empty()) scope += ' ';

@@ -23,7 +23,8 @@ constexpr char kAcr[] = "urn:portico:acr:password";
 // OIDC Core §3.1.3.6: the left half of the hash of the access token, the hash being the one
 // the ID token's algorithm uses (SHA-256 for RS256/ES256, SHA-512 for Ed25519).
 std::string AtHash(std::string_view access_token, jose::Algorithm alg) {
-  std::string digest = alg == jose::Algorithm::kEdDSA ? crypto::Sha512(access_token) : crypto::Sha256(access_token);
+  std::string digest =
+      alg == jose::Algorithm::kEdDSA ? crypto::Sha512(access_token) : crypto::Sha256(access_token);
   return crypto::Base64UrlEncode(digest.substr(0, digest.size() / 2));
 }
 
@@ -128,7 +129,8 @@ StatusOr<AccessTokenClaims> Provider::VerifyAccessTokenSignature(std::string_vie
   auto jws = jose::DecodeCompact(token);
   if (!jws.ok()) return UnauthenticatedError("malformed token");
   // RFC 9068 §4: typ must be at+jwt, so an ID token is never accepted as an access token.
-  if (StringClaim(jws->header, "typ") != "at+jwt") return UnauthenticatedError("not an access token");
+  if (StringClaim(jws->header, "typ") != "at+jwt")
+    return UnauthenticatedError("not an access token");
   std::string_view kid = StringClaim(jws->header, "kid");
   auto snapshot = keys_.Current();
   bool verified = false;
@@ -148,7 +150,8 @@ StatusOr<AccessTokenClaims> Provider::VerifyAccessTokenSignature(std::string_vie
   c.grant_id = std::string(StringClaim(p, "gid"));
   c.expires_at = IntClaim(p, "exp");
   c.issued_at = IntClaim(p, "iat");
-  if (StringClaim(p, "iss") != options_.issuer || c.expires_at <= clock_.NowSeconds() || c.jti.empty()) {
+  if (StringClaim(p, "iss") != options_.issuer || c.expires_at <= clock_.NowSeconds() ||
+      c.jti.empty()) {
     return UnauthenticatedError("expired or foreign");
   }
   return c;

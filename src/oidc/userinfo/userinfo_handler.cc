@@ -30,7 +30,8 @@ http::Response BearerError(std::string_view error, std::string_view description,
 http::Response Provider::UserInfo(const http::Request& request) {
   std::string token;
   auto auth = request.Header("authorization");
-  if (auth && auth->size() > 7 && http::EqualsIgnoreCase(auth->substr(0, 7), "Bearer ")) token = std::string(auth->substr(7));
+  if (auth && auth->size() > 7 && http::EqualsIgnoreCase(auth->substr(0, 7), "Bearer "))
+    token = std::string(auth->substr(7));
   if (request.method == "POST") {
     std::string_view type = request.Header("content-type").value_or("");
     if (type.substr(0, type.find(';')) == "application/x-www-form-urlencoded") {
@@ -44,7 +45,8 @@ http::Response Provider::UserInfo(const http::Request& request) {
   if (token.empty()) return BearerError("", "", 401);
   auto claims = VerifyAccessToken(token);
   if (!claims.ok()) {
-    if (claims.status().code() == StatusCode::kUnavailable) return BearerError(wire::kTemporarilyUnavailable, "", 503);
+    if (claims.status().code() == StatusCode::kUnavailable)
+      return BearerError(wire::kTemporarilyUnavailable, "", 503);
     return BearerError(wire::kInvalidToken, "the access token is invalid, expired or revoked", 401);
   }
   if (claims->account_id.empty() || !HasScope(claims->scope, "openid")) {
@@ -54,7 +56,8 @@ http::Response Provider::UserInfo(const http::Request& request) {
   if (!account.ok() && account.status().code() != StatusCode::kNotFound) {
     return BearerError(wire::kTemporarilyUnavailable, "please retry", 503);
   }
-  if (!account.ok() || account->disabled_at) return BearerError(wire::kInvalidToken, "the account is not available", 401);
+  if (!account.ok() || account->disabled_at)
+    return BearerError(wire::kInvalidToken, "the account is not available", 401);
   boost::json::object body;
   body["sub"] = claims->subject;
   AddScopedClaims(*account, claims->scope, body);

@@ -20,8 +20,8 @@ std::string DescribeAgent(const std::string& agent) {
   return agent.size() > 120 ? agent.substr(0, 117) + "..." : agent;
 }
 
-http::Response Show(SelfServiceWeb& web, const PageContext& ctx, std::string_view notice, std::string_view error,
-                    int status, const identity::Profile* typed = nullptr) {
+http::Response Show(SelfServiceWeb& web, const PageContext& ctx, std::string_view notice,
+                    std::string_view error, int status, const identity::Profile* typed = nullptr) {
   const identity::ActiveSession& active = *ctx.active;
   ui::Data data;
   const identity::Profile& p = typed ? *typed : active.account.profile;
@@ -162,7 +162,8 @@ http::Response RevokeSite(SelfServiceWeb& web, const http::Request& request) {
     http::Response error;
     auto form = web.ReadForm(request, ctx, &error);
     if (!form) return error;
-    if (web.sites() == nullptr) return web.ErrorPage(ctx, 404, "Not available", "There are no sites to revoke.");
+    if (web.sites() == nullptr)
+      return web.ErrorPage(ctx, 404, "Not available", "There are no sites to revoke.");
     Status s = web.sites()->Revoke(ctx.active->account.id, std::string(form->GetOr("client_id")));
     if (!s.ok()) return web.Failure(ctx, s, "revoke_site");
     return web.Redirect(ctx, "/account?done=site");
@@ -178,9 +179,12 @@ void RegisterSettingsRoutes(http::Router& router, SelfServiceWeb& web) {
     });
   });
   router.Post("/account/profile", [&web](const http::Request& r) { return SaveProfile(web, r); });
-  router.Post("/account/password", [&web](const http::Request& r) { return ChangePassword(web, r); });
-  router.Post("/account/sessions/revoke", [&web](const http::Request& r) { return RevokeDevice(web, r); });
-  router.Post("/account/sites/revoke", [&web](const http::Request& r) { return RevokeSite(web, r); });
+  router.Post("/account/password",
+              [&web](const http::Request& r) { return ChangePassword(web, r); });
+  router.Post("/account/sessions/revoke",
+              [&web](const http::Request& r) { return RevokeDevice(web, r); });
+  router.Post("/account/sites/revoke",
+              [&web](const http::Request& r) { return RevokeSite(web, r); });
 }
 
 }  // namespace portico::selfservice

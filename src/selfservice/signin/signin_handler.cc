@@ -1,14 +1,14 @@
 // GET/POST /signin and POST /signout (MISSION N5, N6, N8).
-#include "selfservice/routes.h"
-
 #include "http/form.h"
+#include "selfservice/routes.h"
 
 namespace portico::selfservice {
 namespace {
 
 // One sentence for unknown address, wrong password and locked account (MISSION N6).
 constexpr char kSignInFailed[] =
-    "That e-mail address and password don't match an account we can sign in. Check them and try again; "
+    "That e-mail address and password don't match an account we can sign in. Check them and try "
+    "again; "
     "remember that passwords are case-sensitive.";
 
 ui::Data SignInData(std::string_view return_to) {
@@ -27,7 +27,8 @@ http::Response ShowForm(SelfServiceWeb& web, const http::Request& request) {
   // to a signed-in person.
   if (ctx->signed_in() && query.GetOr("reauth") != "1") return web.Redirect(*ctx, return_to);
   ui::Data data = SignInData(return_to);
-  if (auto hint = query.Get("login_hint"); hint && hint->size() <= 254) data.set("email", std::string(*hint));
+  if (auto hint = query.Get("login_hint"); hint && hint->size() <= 254)
+    data.set("email", std::string(*hint));
   http::Response page = web.Page(*ctx, "signin", "Sign in", data);
   SelfServiceWeb::AllowFormTarget(page, web.ReturnOrigin(return_to));
   return page;

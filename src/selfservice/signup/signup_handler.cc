@@ -1,7 +1,6 @@
 // GET/POST /signup — create an account (MISSION N4–N6).
-#include "selfservice/routes.h"
-
 #include "http/form.h"
+#include "selfservice/routes.h"
 
 namespace portico::selfservice {
 namespace {
@@ -61,7 +60,8 @@ http::Response Submit(SelfServiceWeb& web, const http::Request& request) {
       // MISSION N6: never confirm on screen that an address is registered. The owner of the
       // address learns it by mail once the courier exists; the visitor is offered sign-in.
       data.set("error",
-               "We could not create an account with these details. If you already have an account, sign in "
+               "We could not create an account with these details. If you already have an account, "
+               "sign in "
                "instead; otherwise check the e-mail address.");
       data.set("error_email", true);
       return web.Page(*ctx, "signup", "Create account", data, 400);

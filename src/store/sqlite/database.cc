@@ -77,9 +77,12 @@ int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, co
 std::string Statement::Blob(int column) const {
   const void* data = sqlite3_column_blob(stmt_, column);
   if (data == nullptr) return {};
-  return std::string(static_cast<const char*>(data), static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+  return std::string(static_cast<const char*>(data),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
 }
-bool Statement::IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+bool Statement::IsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
 std::optional<int64_t> Statement::OptionalInt(int column) const {
   if (IsNull(column)) return std::nullopt;
   return Int(column);
@@ -96,8 +99,8 @@ StatusOr<Statement> Connection::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) return Statement(it->second);
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                              &stmt, nullptr);
+  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return StatusFromSqlite(rc, "prepare", db_);
   cache_.emplace(sql, stmt);
   return Statement(stmt);
@@ -127,10 +130,12 @@ namespace {
 
 StatusOr<sqlite3*> OpenHandle(const std::string& path, bool read_only, int busy_timeout_ms) {
   sqlite3* db = nullptr;
-  int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int flags = SQLITE_OPEN_NOMUTEX |
+              (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
-    std::string message = "cannot open database " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    std::string message =
+        "cannot open database " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     sqlite3_close_v2(db);
     return UnavailableError(message);
   }
@@ -143,8 +148,10 @@ StatusOr<sqlite3*> OpenHandle(const std::string& path, bool read_only, int busy_
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path, DatabaseOptions options) {
-  if (path.empty() || path.front() == ':') return InvalidArgumentError("database path must name a file");
+StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
+                                                   DatabaseOptions options) {
+  if (path.empty() || path.front() == ':')
+    return InvalidArgumentError("database path must name a file");
   std::unique_ptr<Database> database(new Database());
   database->path_ = path;
   database->options_ = options;

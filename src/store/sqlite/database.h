@@ -102,14 +102,16 @@ class Database {
   // Opens (creating) the file at `path`; ":memory:"-style paths are refused because the read
   // pool must see the writer's data (use a temporary file in tests).
   // Errors: kUnavailable when the file cannot be opened.
-  static StatusOr<std::unique_ptr<Database>> Open(const std::string& path, DatabaseOptions options = {});
+  static StatusOr<std::unique_ptr<Database>> Open(const std::string& path,
+                                                  DatabaseOptions options = {});
   ~Database();
 
   // Runs `work` inside BEGIN IMMEDIATE … COMMIT on the writer connection. Commits only when
   // `work` returns OK and answers only after COMMIT returned (so OK means durable); rolls back
   // otherwise and returns `work`'s error. A busy database is retried, re-running `work`, so
   // `work` must not have side effects outside the database.
-  Status Write(const std::function<Status(Connection&)>& work, Durability durability = Durability::kFull);
+  Status Write(const std::function<Status(Connection&)>& work,
+               Durability durability = Durability::kFull);
 
   // Runs `work` on a read connection inside a read transaction (one consistent snapshot).
   Status Read(const std::function<Status(Connection&)>& work);
