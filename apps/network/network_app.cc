@@ -114,14 +114,6 @@ const std::string& NetworkApp::public_url() const { return parts_->public_url; }
 
 namespace {
 
-// The origin (scheme://host[:port]) of a URL without a path.
-std::string OriginOf(const std::string& url) {
-  size_t scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return url;
-  size_t path = url.find('/', scheme_end + 3);
-  return path == std::string::npos ? url : url.substr(0, path);
-}
-
 void AddOperationalRoutes(http::Router& router, store::sqlite::Database& db) {
   router.Get(
       "/healthz",
@@ -230,7 +222,7 @@ StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& co
                      ? "http://localhost:" + std::to_string(config.listen_port)
                      : config.public_url;
   p.web = std::make_unique<selfservice::SelfServiceWeb>(
-      *p.accounts, csrf_key, selfservice::WebOptions{OriginOf(p.public_url)});
+      *p.accounts, csrf_key, selfservice::WebOptions{http::OriginOf(p.public_url)});
   selfservice::RegisterRoutes(p.router, *p.web);
 
   p.oidc_store = std::make_unique<oidc::SqliteOidcStore>(*p.db);
@@ -272,7 +264,7 @@ StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& co
 
 void NetworkApp::SetPublicUrl(const std::string& url) {
   parts_->public_url = url;
-  parts_->web->SetPublicOrigin(OriginOf(url));
+  parts_->web->SetPublicOrigin(http::OriginOf(url));
   parts_->provider->SetIssuer(url);
 }
 

@@ -131,15 +131,8 @@ http::Response ResourcesSite::Home(const http::Request& request, const std::stri
   // The sign-out form ends at the Network (RP-initiated logout): browsers check that redirect
   // against form-action, so the Network's origin is allowed there.
   page.SetHeader("Content-Security-Policy",
-                 http::ContentSecurityPolicyWithFormAction(IssuerOrigin()));
+                 http::ContentSecurityPolicyWithFormAction(http::OriginOf(config_.rp.issuer)));
   return page;
-}
-
-std::string ResourcesSite::IssuerOrigin() const {
-  const std::string& issuer = config_.rp.issuer;
-  size_t scheme = issuer.find("://");
-  size_t end = scheme == std::string::npos ? std::string::npos : issuer.find('/', scheme + 3);
-  return issuer.substr(0, end);
 }
 
 http::Response ResourcesSite::Login(const http::Request& request) {

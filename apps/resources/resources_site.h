@@ -51,7 +51,6 @@ class ResourcesSite {
   };
   std::optional<LocalSession> CurrentSession(const http::Request& request);
   std::string CsrfFor(const std::string& token_hash) const;
-  std::string IssuerOrigin() const;
 
   ResourcesConfig config_;
   Clock& clock_;

@@ -110,5 +110,19 @@ TEST(HexEncodeTest, EncodesLowerCaseTwoDigitsPerByte) {
   EXPECT_EQ(HexEncode(std::string("\x00\x01\x0f\x10\xab\xff", 6)), "00010f10abff");
 }
 
+// RFC 4648 §10 test vectors, standard alphabet with padding.
+TEST(Base64Test, EncodesTheRfcVectorsWithPadding) {
+  EXPECT_EQ(Base64Encode(""), "");
+  EXPECT_EQ(Base64Encode("f"), "Zg==");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(Base64Encode("foob"), "Zm9vYg==");
+  EXPECT_EQ(Base64Encode("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64Encode("\xfb\xff"), "+/8=");  // the two characters base64url replaces
+  const std::string bytes("\xfb\xff\x00 any bytes", 13);
+  EXPECT_EQ(*Base64Decode(Base64Encode(bytes)), bytes);
+}
+
 }  // namespace
 }  // namespace portico::crypto

@@ -48,6 +48,13 @@ void SplitTarget(std::string_view target, std::string* path, std::string* query)
   }
 }
 
+std::string OriginOf(std::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return "";
+  size_t end = url.find_first_of("/?#", scheme + 3);
+  return std::string(url.substr(0, end));
+}
+
 Response SeeOther(std::string location) {
   Response r;
   r.status = 303;

@@ -45,6 +45,9 @@ struct Response {
 // Splits an origin-form target into path and query.
 void SplitTarget(std::string_view target, std::string* path, std::string* query);
 
+// The origin ("scheme://host[:port]") of an absolute URL; "" when `url` is not absolute.
+std::string OriginOf(std::string_view url);
+
 // A 303 See Other to `location` (RFC 9110 §15.4.4: the answer to a POST that moved on).
 Response SeeOther(std::string location);
 

@@ -36,13 +36,6 @@ std::string AppendQuery(const std::string& uri, const std::string& name, const s
   return out;
 }
 
-std::string OriginOf(std::string_view uri) {
-  size_t scheme = uri.find("://");
-  if (scheme == std::string_view::npos) return "";
-  size_t end = uri.find_first_of("/?#", scheme + 3);
-  return std::string(uri.substr(0, end));
-}
-
 bool HasScope(std::string_view scope, std::string_view one) {
   size_t start = 0;
   while (start <= scope.size()) {

@@ -50,9 +50,6 @@ http::Response JsonResponse(const boost::json::object& body, int status = 200);
 // Appends `name=value` (percent-encoded) to a redirect URI's query, keeping any query it has.
 std::string AppendQuery(const std::string& uri, const std::string& name, const std::string& value);
 
-// "https://site.example:8443" for "https://site.example:8443/cb?x=1"; "" when not absolute.
-std::string OriginOf(std::string_view uri);
-
 // Space-separated scope strings (RFC 6749 §3.3).
 bool HasScope(std::string_view scope, std::string_view one);
 

@@ -25,18 +25,6 @@ std::optional<boost::json::object> ParseObject(std::string_view text) {
   return std::move(v.as_object());
 }
 
-std::string StdBase64(std::string_view bytes) {
-  std::string out = crypto::Base64UrlEncode(bytes);
-  for (char& c : out) {
-    if (c == '-')
-      c = '+';
-    else if (c == '_')
-      c = '/';
-  }
-  while (out.size() % 4) out += '=';
-  return out;
-}
-
 Status Denied(std::string reason) {
   log::Info("rp_validation_failed", {{"reason", reason}});
   return PermissionDeniedError(std::move(reason));
@@ -207,8 +195,8 @@ StatusOr<SignedIn> RelyingParty::CompleteLogin(std::string_view callback_query,
                      "&redirect_uri=" + http::PercentEncode(config_.redirect_uri) +
                      "&code_verifier=" + http::PercentEncode(jose::StringClaim(*tx, "verifier"));
   // RFC 6749 §2.3.1: id and secret are form-encoded before base64.
-  std::string basic = "Basic " + StdBase64(http::PercentEncode(config_.client_id) + ":" +
-                                           http::PercentEncode(config_.client_secret));
+  std::string basic = "Basic " + crypto::Base64Encode(http::PercentEncode(config_.client_id) + ":" +
+                                                      http::PercentEncode(config_.client_secret));
   PORTICO_ASSIGN_OR_RETURN(
       auto r, client_.Post(token_endpoint_, "application/x-www-form-urlencoded", body,
                            std::chrono::milliseconds(5000), {{"Authorization", basic}}));

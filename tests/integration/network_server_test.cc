@@ -315,14 +315,23 @@ TEST_F(NetworkServerTest, ADeviceCanBeSignedOutFromAnother) {
   EXPECT_EQ(revoke.status, 303);
   EXPECT_EQ(phone.Get("/account").status, 303);
   EXPECT_EQ(a.Get("/account").status, 200);
-  // Another account's session id cannot be revoked.
+  // Another account's session cannot be revoked, even with its real id: it stays signed in.
+  Browser tablet = NewBrowser();
+  ASSERT_EQ(SignIn(tablet, email, kPassword).status, 303);
+  std::string a_session_page = a.Get("/account").body;
+  ASSERT_TRUE(std::regex_search(a_session_page, m, kSessionId));
+  std::string tablet_session_id = m[1];
   Browser b = NewBrowser();
   ASSERT_EQ(SignUp(b, UniqueEmail()).status, 303);
   b.Get("/account");
-  std::string a_session_page = a.Get("/account").body;
-  HttpResult foreign = b.PostForm("/account/sessions/revoke",
-                                  {{"csrf_token", b.csrf_token()}, {"session_id", "nope"}});
+  HttpResult foreign = b.PostForm("/account/sessions/revoke", {{"csrf_token", b.csrf_token()},
+                                                               {"session_id", tablet_session_id}});
   EXPECT_EQ(foreign.status, 404);
+  EXPECT_EQ(tablet.Get("/account").status, 200);
+  // An id that names no session at all: the same answer.
+  HttpResult unknown = b.PostForm("/account/sessions/revoke",
+                                  {{"csrf_token", b.csrf_token()}, {"session_id", "nope"}});
+  EXPECT_EQ(unknown.status, 404);
 }
 
 // SECURITY.md promise 4: failures are counted before verifying, in the transaction that reads

@@ -51,18 +51,6 @@ std::string QueryParam(const std::string& location, const std::string& name) {
   return form ? std::string(form->GetOr(name)) : "";
 }
 
-std::string StdBase64(const std::string& bytes) {
-  std::string url = crypto::Base64UrlEncode(bytes);
-  for (char& c : url) {
-    if (c == '-')
-      c = '+';
-    else if (c == '_')
-      c = '/';
-  }
-  while (url.size() % 4) url += '=';
-  return url;
-}
-
 class OidcProviderTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -104,7 +92,18 @@ class OidcProviderTest : public ::testing::Test {
     return site.PostForm("/token", fields, headers);
   }
 
-  std::string Basic() { return "Basic " + StdBase64(client_id_ + ":" + secret_); }
+  std::string Basic() { return "Basic " + crypto::Base64Encode(client_id_ + ":" + secret_); }
+
+  // Registers a second confidential site and returns its Basic credentials ("" on failure).
+  std::string OtherSiteBasic() {
+    oidc::ClientSpec spec;
+    spec.name = "Other";
+    spec.redirect_uris = {"https://other.example/cb"};
+    auto other = server_.app().clients().Register(spec);
+    EXPECT_TRUE(other.ok()) << other.status().ToString();
+    return other.ok() ? "Basic " + crypto::Base64Encode(other->client.id + ":" + other->secret)
+                      : "";
+  }
 
   // Runs the code flow for a signed-in browser and returns the code.
   std::string Code(Browser& b, const std::string& extra = "") {
@@ -476,10 +475,10 @@ TEST_F(OidcProviderTest, ClientAuthenticationAcceptsOnlyTheRegisteredMethod) {
       "");
   EXPECT_EQ(post.status, 401);
   EXPECT_EQ(Str(ParseObject(post.body), "error"), "invalid_client");
-  EXPECT_EQ(
-      Token({{"grant_type", "client_credentials"}}, "Basic " + StdBase64(client_id_ + ":wrong"))
-          .status,
-      401);
+  EXPECT_EQ(Token({{"grant_type", "client_credentials"}},
+                  "Basic " + crypto::Base64Encode(client_id_ + ":wrong"))
+                .status,
+            401);
   HttpResult ok = Token({{"grant_type", "client_credentials"}, {"scope", "members.read"}}, Basic());
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_FALSE(ParseObject(ok.body).contains("refresh_token"));
@@ -522,12 +521,8 @@ TEST_F(OidcProviderTest, ThirdPartySitesAskForConsentOnce) {
 }
 
 TEST_F(OidcProviderTest, IntrospectionShowsOnlyTheCallersOwnTokens) {
-  oidc::ClientSpec spec;
-  spec.name = "Other";
-  spec.redirect_uris = {"https://other.example/cb"};
-  auto other = server_.app().clients().Register(spec);
-  ASSERT_TRUE(other.ok());
-  std::string other_basic = "Basic " + StdBase64(other->client.id + ":" + other->secret);
+  std::string other_basic = OtherSiteBasic();
+  ASSERT_FALSE(other_basic.empty());
   Browser b = SignedInBrowser("introspect@example.com");
   json::object tokens = ParseObject(Exchange(Code(b)).body);
   for (const char* kind : {"access_token", "refresh_token"}) {
@@ -549,12 +544,8 @@ TEST_F(OidcProviderTest, IntrospectionShowsOnlyTheCallersOwnTokens) {
 }
 
 TEST_F(OidcProviderTest, RevocationEndsOwnTokensOnlyAndAlwaysAnswers200) {
-  oidc::ClientSpec spec;
-  spec.name = "Other";
-  spec.redirect_uris = {"https://other.example/cb"};
-  auto other = server_.app().clients().Register(spec);
-  ASSERT_TRUE(other.ok());
-  std::string other_basic = "Basic " + StdBase64(other->client.id + ":" + other->secret);
+  std::string other_basic = OtherSiteBasic();
+  ASSERT_FALSE(other_basic.empty());
   Browser b = SignedInBrowser("revoke@example.com");
   json::object tokens = ParseObject(Exchange(Code(b)).body);
   std::string access = Str(tokens, "access_token");
@@ -647,7 +638,7 @@ TEST_F(OidcProviderTest, SigningOutAtTheNetworkTellsTheSitesOverTheBackChannel) 
   HttpResult token = Token({{"grant_type", "authorization_code"},
                             {"code", code},
                             {"redirect_uri", "https://resources.example/cb"}},
-                           "Basic " + StdBase64(site->client.id + ":" + site->secret));
+                           "Basic " + crypto::Base64Encode(site->client.id + ":" + site->secret));
   ASSERT_EQ(token.status, 200);
   auto id_token = jose::DecodeCompact(Str(ParseObject(token.body), "id_token"));
   ASSERT_TRUE(id_token.ok());
@@ -694,7 +685,7 @@ TEST_F(OidcProviderTest, RpInitiatedLogoutRedirectsOnlyToRegisteredAddresses) {
       Str(ParseObject(Token({{"grant_type", "authorization_code"},
                              {"code", code},
                              {"redirect_uri", "https://resources.example/cb"}},
-                            "Basic " + StdBase64(site->client.id + ":" + site->secret))
+                            "Basic " + crypto::Base64Encode(site->client.id + ":" + site->secret))
                           .body),
           "id_token");
   ASSERT_FALSE(id_token.empty());

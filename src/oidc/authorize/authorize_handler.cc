@@ -347,7 +347,7 @@ http::Response Provider::ContinueAuthorize(const AuthorizeRequest& ar,
       data.set("params", hidden);
       http::Response page = web_.Page(ctx, "consent", "Allow access", data);
       // Both answers end in a redirect to the site, which browsers check against form-action.
-      selfservice::SelfServiceWeb::AllowFormTarget(page, OriginOf(ar.redirect_uri));
+      selfservice::SelfServiceWeb::AllowFormTarget(page, http::OriginOf(ar.redirect_uri));
       return page;
     }
   }
@@ -391,7 +391,7 @@ std::string Provider::ReturnOriginFor(std::string_view return_to) {
   if (!client.ok()) return "";
   std::string_view redirect_uri = params->GetOr("redirect_uri");
   for (const auto& uri : client->redirect_uris) {
-    if (RedirectUriMatches(uri, redirect_uri)) return OriginOf(redirect_uri);
+    if (RedirectUriMatches(uri, redirect_uri)) return http::OriginOf(redirect_uri);
   }
   return "";
 }

@@ -157,7 +157,8 @@ http::Response Provider::Logout(const http::Request& request) {
     }
     data.set("params", hidden);
     http::Response page = web_.Page(*ctx, "logout", "Sign out", data);
-    if (!redirect.empty()) selfservice::SelfServiceWeb::AllowFormTarget(page, OriginOf(redirect));
+    if (!redirect.empty())
+      selfservice::SelfServiceWeb::AllowFormTarget(page, http::OriginOf(redirect));
     return page;
   }
   if (ctx->signed_in()) {
