@@ -8,9 +8,9 @@ set -euo pipefail
 what=${1:-build}
 here=$(cd "$(dirname "$0")/.." && pwd)
 
-build_packages=(g++ cmake ninja-build pkg-config libboost1.81-dev libssl-dev libsqlite3-dev libsodium-dev
-  libutf8proc-dev libtomlplusplus-dev libkainjow-mustache-dev libgtest-dev libgmock-dev libbenchmark-dev sqlite3 curl)
-test_packages=(clang libclang-rt-14-dev chromium curl)
+build_packages=(g++ cmake ninja-build pkg-config libboost1.81-dev libboost-json1.81-dev libssl-dev libsqlite3-dev libsodium-dev
+  libutf8proc-dev libtomlplusplus-dev libkainjow-mustache-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev sqlite3 curl)
+test_packages=(clang libclang-rt-14-dev chromium curl python3-aiosmtpd)
 bench_packages=(wrk)
 
 packages=("${build_packages[@]}")

@@ -132,6 +132,7 @@ int Serve(const network::NetworkConfig& config) {
                                {"port", static_cast<int>(*port)},
                                {"startup_ms", static_cast<long long>(millis)}});
   (*app)->StartMaintenance();
+  (*app)->StartCourier();
   std::printf("Portico Network ready at %s/\n", (*app)->public_url().c_str());
   std::fflush(stdout);
   server.Run();

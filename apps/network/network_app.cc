@@ -16,7 +16,11 @@
 #include "crypto/encoding.h"
 #include "crypto/password_hash.h"
 #include "crypto/random.h"
+#include "courier/sqlite_outbox.h"
+#include "courier/transport.h"
 #include "identity/password_policy.h"
+#include "identity/sqlite_email_store.h"
+#include "selfservice/mail/account_mailer.h"
 #include "identity/sqlite_identity_store.h"
 #include "network_assets.h"
 #include "oidc/sites/site_directory.h"
@@ -37,6 +41,12 @@ struct NetworkApp::Parts {
   std::unique_ptr<crypto::PasswordHasher> hasher;
   std::unique_ptr<identity::PasswordPolicy> policy;
   std::unique_ptr<identity::AccountService> accounts;
+  std::unique_ptr<courier::SqliteOutbox> outbox;
+  std::unique_ptr<courier::Transport> transport;
+  std::unique_ptr<courier::Courier> courier;
+  std::unique_ptr<selfservice::AccountMailer> mailer;
+  std::unique_ptr<identity::SqliteEmailStore> email_store;
+  std::unique_ptr<identity::EmailService> email;
   std::unique_ptr<selfservice::SelfServiceWeb> web;
   std::unique_ptr<oidc::SqliteOidcStore> oidc_store;
   std::unique_ptr<oidc::KeyManager> keys;
@@ -68,6 +78,7 @@ NetworkApp::~NetworkApp() {
   }
   parts_->maintenance_wake.notify_all();
   if (parts_->maintenance.joinable()) parts_->maintenance.join();
+  if (parts_->courier) parts_->courier->Stop();
 }
 
 Status NetworkApp::LockAccount(const std::string& account_id) {
@@ -82,7 +93,10 @@ StatusOr<int> NetworkApp::PurgeExpired() {
   int64_t now = parts_->clock->NowSeconds();
   PORTICO_ASSIGN_OR_RETURN(int identity_rows, parts_->store->PurgeExpired(now));
   PORTICO_ASSIGN_OR_RETURN(int oidc_rows, parts_->oidc_store->PurgeExpired(now));
-  return identity_rows + oidc_rows;
+  PORTICO_ASSIGN_OR_RETURN(int token_rows, parts_->email_store->PurgeTokens(now));
+  // Sent messages are kept 30 days for the operator; dead ones until requeued or purged by hand.
+  PORTICO_ASSIGN_OR_RETURN(int mail_rows, parts_->outbox->Purge(now - 30 * 86400, now));
+  return identity_rows + oidc_rows + token_rows + mail_rows;
 }
 
 void NetworkApp::StartMaintenance(int interval_seconds) {
@@ -110,6 +124,9 @@ oidc::OidcStore& NetworkApp::oidc_store() { return *parts_->oidc_store; }
 oidc::ClientRegistry& NetworkApp::clients() { return *parts_->clients; }
 oidc::KeyManager& NetworkApp::keys() { return *parts_->keys; }
 oidc::Provider& NetworkApp::provider() { return *parts_->provider; }
+identity::EmailService& NetworkApp::email() { return *parts_->email; }
+courier::Courier& NetworkApp::courier() { return *parts_->courier; }
+void NetworkApp::StartCourier() { parts_->courier->Start(); }
 const std::string& NetworkApp::public_url() const { return parts_->public_url; }
 
 namespace {
@@ -223,6 +240,33 @@ StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& co
                      : config.public_url;
   p.web = std::make_unique<selfservice::SelfServiceWeb>(
       *p.accounts, csrf_key, selfservice::WebOptions{http::OriginOf(p.public_url)});
+
+  p.outbox = std::make_unique<courier::SqliteOutbox>(*p.db);
+  if (config.mail_smtp_url.empty()) {
+    p.transport = courier::MakeDropFolderTransport(config.mail_dir);
+  } else {
+    courier::SmtpSettings smtp;
+    smtp.url = config.mail_smtp_url;
+    smtp.require_starttls = config.mail_require_starttls;
+    smtp.username = config.mail_username;
+    smtp.password = config.mail_password;
+    p.transport = courier::MakeSmtpTransport(smtp);
+  }
+  courier::CourierOptions delivery;
+  delivery.from = config.mail_from;
+  delivery.max_attempts = static_cast<int>(config.mail_max_attempts);
+  delivery.first_retry_seconds = config.mail_retry_seconds;
+  delivery.poll_seconds = config.mail_poll_seconds;
+  p.courier = std::make_unique<courier::Courier>(*p.outbox, *p.transport, now,
+                                                 crypto::SecureRandom::Get(), delivery);
+  p.mailer = std::make_unique<selfservice::AccountMailer>(
+      *p.courier, selfservice::MailBudgets{static_cast<int>(config.mail_per_address_per_hour),
+                                           static_cast<int>(config.mail_per_account_per_hour)});
+  p.mailer->SetPublicUrl(p.public_url);
+  p.email_store = std::make_unique<identity::SqliteEmailStore>(*p.db, *p.store);
+  p.email = std::make_unique<identity::EmailService>(*p.store, *p.email_store, *p.accounts,
+                                                     *p.mailer, now, crypto::SecureRandom::Get());
+  p.web->SetEmailService(p.email.get());
   selfservice::RegisterRoutes(p.router, *p.web);
 
   p.oidc_store = std::make_unique<oidc::SqliteOidcStore>(*p.db);
@@ -266,6 +310,7 @@ void NetworkApp::SetPublicUrl(const std::string& url) {
   parts_->public_url = url;
   parts_->web->SetPublicOrigin(http::OriginOf(url));
   parts_->provider->SetIssuer(url);
+  parts_->mailer->SetPublicUrl(url);
 }
 
 }  // namespace portico::network

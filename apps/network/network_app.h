@@ -9,7 +9,9 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "http/router.h"
+#include "courier/courier.h"
 #include "identity/account_service.h"
+#include "identity/email_service.h"
 #include "identity/identity_store.h"
 #include "network_config.h"
 #include "oidc/client/client_registry.h"
@@ -35,6 +37,8 @@ class NetworkApp {
   oidc::ClientRegistry& clients();
   oidc::KeyManager& keys();
   oidc::Provider& provider();
+  identity::EmailService& email();
+  courier::Courier& courier();
 
   // Locks an account: no sign-in, every session ended, and the sites those sessions signed in
   // to told by back-channel logout. Errors: kNotFound, kUnavailable.
@@ -43,6 +47,9 @@ class NetworkApp {
   // Starts a background thread that purges expired sessions, codes and tokens every
   // `interval_seconds`; stopped by the destructor.
   void StartMaintenance(int interval_seconds = 600);
+  // Starts the courier's delivery worker (serve only; the CLI queues but does not deliver).
+  void StartCourier();
+
   // One purge pass (the thread's work). Returns rows deleted.
   StatusOr<int> PurgeExpired();
 

@@ -21,6 +21,17 @@ const std::vector<std::string>& NetworkConfigKeys() {
       "session.remember_days",
       "keys.encryption_key",
       "keys.reload_seconds",
+      "mail.smtp_url",
+      "mail.require_starttls",
+      "mail.username",
+      "mail.password",
+      "mail.from",
+      "mail.dir",
+      "mail.max_attempts",
+      "mail.retry_seconds",
+      "mail.poll_seconds",
+      "mail.per_address_per_hour",
+      "mail.per_account_per_hour",
   };
   return keys;
 }
@@ -73,6 +84,27 @@ StatusOr<NetworkConfig> LoadNetworkConfig(const std::string& path) {
   PORTICO_ASSIGN_OR_RETURN(c.remember_days, s.GetInt("session.remember_days", 30, 1, 365));
   c.key_encryption_key = s.GetString("keys.encryption_key", "");
   PORTICO_ASSIGN_OR_RETURN(c.keys_reload_seconds, s.GetInt("keys.reload_seconds", 60, 1, 3600));
+  c.mail_smtp_url = s.GetString("mail.smtp_url", "");
+  if (!c.mail_smtp_url.empty() && c.mail_smtp_url.rfind("smtp://", 0) != 0 &&
+      c.mail_smtp_url.rfind("smtps://", 0) != 0) {
+    return InvalidArgumentError("mail.smtp_url must start with smtp:// or smtps://");
+  }
+  PORTICO_ASSIGN_OR_RETURN(c.mail_require_starttls, s.GetBool("mail.require_starttls", false));
+  c.mail_username = s.GetString("mail.username", "");
+  c.mail_password = s.GetString("mail.password", "");
+  c.mail_from = s.GetString("mail.from", c.mail_from);
+  if (c.mail_from.find('@') == std::string::npos || c.mail_from.find('\n') != std::string::npos ||
+      c.mail_from.find('\r') != std::string::npos) {
+    return InvalidArgumentError("mail.from must be an address, like Portico <no-reply@example.org>");
+  }
+  c.mail_dir = s.GetString("mail.dir", c.data_dir + "/mail");
+  PORTICO_ASSIGN_OR_RETURN(c.mail_max_attempts, s.GetInt("mail.max_attempts", 8, 1, 100));
+  PORTICO_ASSIGN_OR_RETURN(c.mail_retry_seconds, s.GetInt("mail.retry_seconds", 30, 1, 86400));
+  PORTICO_ASSIGN_OR_RETURN(c.mail_poll_seconds, s.GetInt("mail.poll_seconds", 30, 1, 3600));
+  PORTICO_ASSIGN_OR_RETURN(c.mail_per_address_per_hour,
+                           s.GetInt("mail.per_address_per_hour", 5, 1, 10000));
+  PORTICO_ASSIGN_OR_RETURN(c.mail_per_account_per_hour,
+                           s.GetInt("mail.per_account_per_hour", 10, 1, 10000));
   return c;
 }
 

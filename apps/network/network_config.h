@@ -30,6 +30,20 @@ struct NetworkConfig {
   // How soon a server sees a key rotation made by another process (the CLI).
   int64_t keys_reload_seconds = 60;
 
+  // Mail (docs/operations/configuration.md, "Mail"). No smtp_url: messages become .eml files
+  // in mail_dir (default <data_dir>/mail), which is what ./run uses.
+  std::string mail_smtp_url;  // smtp://host:587 or smtps://host:465
+  bool mail_require_starttls = false;
+  std::string mail_username;
+  std::string mail_password;
+  std::string mail_from = "Portico <no-reply@localhost>";
+  std::string mail_dir;
+  int64_t mail_max_attempts = 8;
+  int64_t mail_retry_seconds = 30;   // the first wait after a failed delivery; doubles after
+  int64_t mail_poll_seconds = 30;    // how often the outbox is checked without a wake-up
+  int64_t mail_per_address_per_hour = 5;
+  int64_t mail_per_account_per_hour = 10;
+
   std::string DatabasePath() const { return data_dir + "/network.db"; }
 };
 

@@ -73,10 +73,10 @@ Session AccountService::MakeSession(const std::string& account_id, bool remember
   return s;
 }
 
-StatusOr<NewSession> AccountService::SignUp(const SignUpRequest& request, const ClientInfo& client,
-                                            bool remember, Field* field) {
+StatusOr<CheckedSignUp> AccountService::CheckSignUp(const SignUpRequest& request, Field* field) {
   *field = Field::kName;
-  Profile profile;
+  CheckedSignUp checked;
+  Profile& profile = checked.profile;
   PORTICO_ASSIGN_OR_RETURN(profile.given_name, CleanProfileField(request.given_name, "Given name"));
   PORTICO_ASSIGN_OR_RETURN(profile.family_name,
                            CleanProfileField(request.family_name, "Family name"));
@@ -85,21 +85,27 @@ StatusOr<NewSession> AccountService::SignUp(const SignUpRequest& request, const 
   }
   profile.display_name = DefaultDisplayName(profile);
   *field = Field::kEmail;
-  PORTICO_ASSIGN_OR_RETURN(std::string email, ValidateEmailAddress(request.email));
+  PORTICO_ASSIGN_OR_RETURN(checked.email, ValidateEmailAddress(request.email));
+  checked.email_key = EmailKey(checked.email);
   *field = Field::kPassword;
   auto normalized = PasswordPolicy::Normalize(request.password);
   if (!normalized.ok()) return InvalidArgumentError(policy_.Explain(PasswordProblem::kNotUtf8));
-  PasswordProblem problem = policy_.Check(*normalized, email);
+  PasswordProblem problem = policy_.Check(*normalized, checked.email);
   if (problem != PasswordProblem::kNone) return InvalidArgumentError(policy_.Explain(problem));
   *field = Field::kNone;
+  PORTICO_ASSIGN_OR_RETURN(checked.password_hash, hasher_.Hash(*normalized));
+  return checked;
+}
 
-  PORTICO_ASSIGN_OR_RETURN(std::string hash, hasher_.Hash(*normalized));
+StatusOr<NewSession> AccountService::SignUp(const SignUpRequest& request, const ClientInfo& client,
+                                            bool remember, Field* field) {
+  PORTICO_ASSIGN_OR_RETURN(CheckedSignUp checked, CheckSignUp(request, field));
   NewAccount account;
   account.id = "acc_" + crypto::RandomToken(random_, 16);
-  account.email = email;
-  account.email_key = EmailKey(email);
-  account.profile = profile;
-  account.password_hash = std::move(hash);
+  account.email = checked.email;
+  account.email_key = checked.email_key;
+  account.profile = checked.profile;
+  account.password_hash = std::move(checked.password_hash);
   account.now = clock_.NowSeconds();
   PORTICO_ASSIGN_OR_RETURN(Account created, store_.CreateAccount(account));
   log::Info("account_created", {{"account", created.id}});
@@ -194,24 +200,27 @@ Status AccountService::UpdateProfile(const std::string& account_id, Profile in) 
   return store_.UpdateProfile(account_id, p, clock_.NowSeconds());
 }
 
-StatusOr<NewSession> AccountService::ChangePassword(const ActiveSession& active,
-                                                    std::string_view current_password,
-                                                    std::string_view new_password,
-                                                    const ClientInfo& client, Field* field) {
-  const Account& account = active.account;
+Status AccountService::VerifyCurrentPassword(const Account& account, std::string_view password) {
   // The current password is a sign-in attempt: it is throttled like one.
   std::string subject = "account:" + account.id;
   PORTICO_ASSIGN_OR_RETURN(
       AttemptDecision decision,
       store_.BeginSignInAttempt(subject, clock_.NowSeconds(), throttle_policy_));
-  auto current = PasswordPolicy::Normalize(current_password);
+  auto current = PasswordPolicy::Normalize(password);
   bool ok = decision.verdict == AttemptVerdict::kAllowed && current.ok() &&
             !account.password_hash.empty() && hasher_.Verify(account.password_hash, *current);
-  if (!ok) {
-    *field = Field::kCurrentPassword;
-    return InvalidArgumentError("Your current password is not right.");
-  }
-  PORTICO_RETURN_IF_ERROR(store_.ClearSignInFailures(subject));
+  if (!ok) return InvalidArgumentError("Your current password is not right.");
+  return store_.ClearSignInFailures(subject);
+}
+
+StatusOr<NewSession> AccountService::ChangePassword(const ActiveSession& active,
+                                                    std::string_view current_password,
+                                                    std::string_view new_password,
+                                                    const ClientInfo& client, Field* field) {
+  const Account& account = active.account;
+  *field = Field::kCurrentPassword;
+  Status current = VerifyCurrentPassword(account, current_password);
+  if (!current.ok()) return current;
   *field = Field::kPassword;
   auto normalized = PasswordPolicy::Normalize(new_password);
   if (!normalized.ok()) return InvalidArgumentError(policy_.Explain(PasswordProblem::kNotUtf8));
@@ -226,6 +235,28 @@ StatusOr<NewSession> AccountService::ChangePassword(const ActiveSession& active,
   result.account = account;
   result.account.password_hash = hash;
   log::Info("password_changed", {{"account", account.id}});
+  return result;
+}
+
+StatusOr<NewSession> AccountService::ResetPassword(const Account& account,
+                                                   std::string_view new_password,
+                                                   const ClientInfo& client, Field* field) {
+  *field = Field::kPassword;
+  auto normalized = PasswordPolicy::Normalize(new_password);
+  if (!normalized.ok()) return InvalidArgumentError(policy_.Explain(PasswordProblem::kNotUtf8));
+  PasswordProblem problem = policy_.Check(*normalized, account.email);
+  if (problem != PasswordProblem::kNone) return InvalidArgumentError(policy_.Explain(problem));
+  *field = Field::kNone;
+  PORTICO_ASSIGN_OR_RETURN(std::string hash, hasher_.Hash(*normalized));
+  NewSession result;
+  result.session = MakeSession(account.id, /*remember=*/false, client, &result.token);
+  PORTICO_RETURN_IF_ERROR(
+      store_.ChangePassword(account.id, hash, clock_.NowSeconds(), result.session));
+  // A reset proves the mailbox: the lock that failed guesses built up is lifted.
+  PORTICO_RETURN_IF_ERROR(store_.ClearSignInFailures("account:" + account.id));
+  result.account = account;
+  result.account.password_hash = hash;
+  log::Info("password_reset", {{"account", account.id}});
   return result;
 }
 

@@ -64,7 +64,15 @@ struct ActiveSession {
 };
 
 // Which form field an InvalidArgument error is about (for the page to point at it).
-enum class Field { kNone, kEmail, kPassword, kName, kCurrentPassword };
+enum class Field { kNone, kEmail, kPassword, kName, kCurrentPassword, kCode };
+
+// A sign-up that passed the rules: cleaned names, the address as typed, the password hashed.
+struct CheckedSignUp {
+  Profile profile;
+  std::string email;
+  std::string email_key;
+  std::string password_hash;
+};
 
 class AccountService {
  public:
@@ -72,9 +80,13 @@ class AccountService {
                  const PasswordPolicy& policy, Clock& clock, crypto::Random& random,
                  SessionPolicy session_policy = {}, ThrottlePolicy throttle_policy = {});
 
-  // Creates an account and signs it in.
-  // Errors: kInvalidArgument (message for the person, `*field` says which field);
-  // kAlreadyExists when the address is taken (the caller must not tell the visitor: N6).
+  // Applies the sign-up rules (name, address, password policy) and hashes the password
+  // (Argon2id). Errors: kInvalidArgument (message for the person, `*field` says which field).
+  StatusOr<CheckedSignUp> CheckSignUp(const SignUpRequest& request, Field* field);
+
+  // Creates an account whose address is NOT verified and signs it in: the operator's and the
+  // tests' path. People sign up through EmailService, which verifies the address first (N2).
+  // Errors: kInvalidArgument (with `*field`); kAlreadyExists when the address is taken.
   StatusOr<NewSession> SignUp(const SignUpRequest& request, const ClientInfo& client, bool remember,
                               Field* field);
 
@@ -100,6 +112,23 @@ class AccountService {
                                       std::string_view current_password,
                                       std::string_view new_password, const ClientInfo& client,
                                       Field* field);
+
+  // Checks the account's current password as a throttled sign-in attempt (promise 4): the
+  // "recent sign-in" that changing an address or password requires.
+  // Errors: kInvalidArgument "Your current password is not right." (also when throttled).
+  Status VerifyCurrentPassword(const Account& account, std::string_view password);
+
+  // Sets a new password after a reset link proved the mailbox: applies the password rules,
+  // ends every session of the account, clears its sign-in failures and returns a new session.
+  // Errors: kInvalidArgument (with `*field`), kNotFound.
+  StatusOr<NewSession> ResetPassword(const Account& account, std::string_view new_password,
+                                     const ClientInfo& client, Field* field);
+
+  // A new session for `account_id`, not yet stored (the caller stores it in its transaction).
+  Session NewSessionFor(const std::string& account_id, bool remember, const ClientInfo& client,
+                        std::string* token) {
+    return MakeSession(account_id, remember, client, token);
+  }
 
   StatusOr<std::vector<Session>> ListSessions(const std::string& account_id);
   // Ends the account's session named `public_id`. Errors: kNotFound.

@@ -85,29 +85,33 @@ StatusOr<Account> QueryOneAccount(store::sqlite::Database& db, const std::string
 
 }  // namespace
 
+Status InsertAccountRows(Connection& c, const NewAccount& n,
+                         std::optional<int64_t> verified_at) {
+  PORTICO_ASSIGN_OR_RETURN(
+      auto a, c.Prepare("INSERT INTO accounts (id, created_at, updated_at, given_name, family_name, "
+                        "display_name, street, city, region, postal_code, country, language, "
+                        "password_hash, password_changed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  const Profile& p = n.profile;
+  a.Bind(1, n.id).Bind(2, n.now).Bind(3, n.now).Bind(4, p.given_name).Bind(5, p.family_name);
+  a.Bind(6, p.display_name).Bind(7, p.street).Bind(8, p.city).Bind(9, p.region);
+  a.Bind(10, p.postal_code).Bind(11, p.country).Bind(12, p.language).Bind(13, n.password_hash);
+  a.Bind(14, n.now);
+  PORTICO_RETURN_IF_ERROR(a.Run());
+  PORTICO_ASSIGN_OR_RETURN(
+      auto e, c.Prepare("INSERT INTO account_emails (address_key, address, account_id, "
+                        "is_primary, verified_at, created_at) VALUES (?,?,?,1,?,?)"));
+  e.Bind(1, n.email_key).Bind(2, n.email).Bind(3, n.id).BindOptional(4, verified_at);
+  e.Bind(5, n.now);
+  return e.Run();
+}
+
+Status InsertSessionRow(Connection& c, const Session& session) {
+  return InsertSession(c, session);
+}
+
 StatusOr<Account> SqliteIdentityStore::CreateAccount(const NewAccount& n) {
-  PORTICO_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(
-        auto a,
-        c.Prepare("INSERT INTO accounts (id, created_at, updated_at, given_name, family_name, "
-                  "display_name, street, city, "
-                  "region, postal_code, country, language, password_hash, password_changed_at) "
-                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-    const Profile& p = n.profile;
-    a.Bind(1, n.id).Bind(2, n.now).Bind(3, n.now).Bind(4, p.given_name).Bind(5, p.family_name);
-    a.Bind(6, p.display_name)
-        .Bind(7, p.street)
-        .Bind(8, p.city)
-        .Bind(9, p.region)
-        .Bind(10, p.postal_code);
-    a.Bind(11, p.country).Bind(12, p.language).Bind(13, n.password_hash).Bind(14, n.now);
-    PORTICO_RETURN_IF_ERROR(a.Run());
-    PORTICO_ASSIGN_OR_RETURN(auto e,
-                             c.Prepare("INSERT INTO account_emails (address_key, address, "
-                                       "account_id, is_primary, created_at) VALUES (?,?,?,1,?)"));
-    e.Bind(1, n.email_key).Bind(2, n.email).Bind(3, n.id).Bind(4, n.now);
-    return e.Run();
-  }));
+  PORTICO_RETURN_IF_ERROR(
+      db_.Write([&](Connection& c) { return InsertAccountRows(c, n, std::nullopt); }));
   return FindAccountById(n.id);
 }
 

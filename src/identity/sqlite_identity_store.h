@@ -7,6 +7,11 @@
 
 namespace portico::identity {
 
+// Row writers shared with SqliteEmailStore, for use inside a write transaction.
+Status InsertAccountRows(store::sqlite::Connection& c, const NewAccount& account,
+                         std::optional<int64_t> verified_at);
+Status InsertSessionRow(store::sqlite::Connection& c, const Session& session);
+
 class SqliteIdentityStore final : public IdentityStore {
  public:
   // `db` must outlive the store and have the Network's migrations applied.

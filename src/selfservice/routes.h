@@ -6,6 +6,11 @@
 //   POST /signout                  end this browser's session   (signin/signin_handler.cc)
 //   GET  /account                  account information          (settings/settings_handler.cc)
 //   POST /account/profile, /account/password, /account/sessions/revoke, /account/sites/revoke
+//   GET/POST /signup/confirm, POST /signup/resend   the address check of a sign-up
+//   /password/forgot, /password/names, /password/sent, /password/reset
+//                                  misplaced credentials       (recovery/recovery_handler.cc)
+//   /account/email/{add,code,primary,remove,cancel,confirm,undo}
+//                                  addresses                    (settings/email_handler.cc)
 #pragma once
 
 #include "http/router.h"
@@ -17,6 +22,8 @@ void RegisterHomeRoutes(http::Router& router, SelfServiceWeb& web);
 void RegisterSignUpRoutes(http::Router& router, SelfServiceWeb& web);
 void RegisterSignInRoutes(http::Router& router, SelfServiceWeb& web);
 void RegisterSettingsRoutes(http::Router& router, SelfServiceWeb& web);
+void RegisterEmailRoutes(http::Router& router, SelfServiceWeb& web);
+void RegisterRecoveryRoutes(http::Router& router, SelfServiceWeb& web);
 
 // All of the above.
 inline void RegisterRoutes(http::Router& router, SelfServiceWeb& web) {
@@ -24,6 +31,8 @@ inline void RegisterRoutes(http::Router& router, SelfServiceWeb& web) {
   RegisterSignUpRoutes(router, web);
   RegisterSignInRoutes(router, web);
   RegisterSettingsRoutes(router, web);
+  RegisterEmailRoutes(router, web);
+  RegisterRecoveryRoutes(router, web);
 }
 
 }  // namespace portico::selfservice

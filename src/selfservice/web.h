@@ -17,12 +17,15 @@
 #include "http/form.h"
 #include "http/message.h"
 #include "identity/account_service.h"
+#include "identity/email_service.h"
 #include "ui/pages.h"
 
 namespace portico::selfservice {
 
 inline constexpr char kSessionCookie[] = "__Host-portico-session";
 inline constexpr char kCsrfCookie[] = "__Host-portico-csrf";
+// Holds a sign-up's flow token between "check your mail" and the code (or link).
+inline constexpr char kSignUpFlowCookie[] = "__Host-portico-signup";
 
 struct WebOptions {
   std::string public_origin;  // "http://localhost:8080": the only Origin accepted on POSTs
@@ -75,6 +78,10 @@ class SelfServiceWeb {
   SelfServiceWeb(identity::AccountService& accounts, std::string csrf_key, WebOptions options);
 
   identity::AccountService& accounts() { return accounts_; }
+
+  // The mail-borne flows; installed at start-up, before serving.
+  void SetEmailService(identity::EmailService* email) { email_ = email; }
+  identity::EmailService& email() { return *email_; }
 
   // Installs the resolver (the OpenID Connect provider's); call before serving starts.
   void SetReturnOriginResolver(ReturnOriginResolver resolver) {
@@ -138,6 +145,7 @@ class SelfServiceWeb {
   ReturnOriginResolver return_origin_;
   SignOutListener sign_out_listener_;
   SitesView* sites_ = nullptr;
+  identity::EmailService* email_ = nullptr;
 };
 
 // `candidate` when it is a path on this site ("/account", "/x?y=1"), else "/". Refuses

@@ -32,6 +32,15 @@ std::string RenderPage(std::string_view name, std::string_view title, const Data
   return Parsed("layout").render(layout);
 }
 
+MailBodies RenderMail(std::string_view name, const Data& data) {
+  MailBodies bodies;
+  bodies.text = Parsed(std::string(name) + ".text").render(data);
+  Data layout = data;
+  layout.set("content", Parsed(std::string(name) + ".html").render(data));
+  bodies.html = Parsed("mail_layout.html").render(layout);
+  return bodies;
+}
+
 std::string_view StaticAsset(std::string_view name) {
   if (name.find(".mustache") != std::string_view::npos) return {};
   return assets::Find(name);

@@ -16,6 +16,14 @@ using Data = kainjow::mustache::data;
 // `title`. `page` may carry "signed_in" and "display_name" for the header.
 std::string RenderPage(std::string_view name, std::string_view title, const Data& page);
 
+// A message's two bodies: plain text (template "<name>.text", not escaped) and HTML (template
+// "<name>.html", escaped, inside "mail_layout.html" with `subject` and `base_url` from `data`).
+struct MailBodies {
+  std::string text;
+  std::string html;
+};
+MailBodies RenderMail(std::string_view name, const Data& data);
+
 // The bytes of static asset `name` ("style.css"), or empty when unknown.
 std::string_view StaticAsset(std::string_view name);
 

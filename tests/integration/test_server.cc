@@ -26,6 +26,7 @@ TestServer::TestServer(network::NetworkConfig config) {
   if (!port.ok()) throw std::runtime_error(port.status().ToString());
   port_ = *port;
   app_->SetPublicUrl("http://localhost:" + std::to_string(port_));
+  app_->StartCourier();
   thread_ = std::thread([this] { server_->Run(); });
 }
 

@@ -1,7 +1,10 @@
 // GET /account and its forms: profile, password, signed-in devices (MISSION N9, first part).
 #include <ctime>
 
+#include "core/log.h"
+
 #include "selfservice/routes.h"
+#include "selfservice/settings/account_page.h"
 
 namespace portico::selfservice {
 namespace {
@@ -20,8 +23,39 @@ std::string DescribeAgent(const std::string& agent) {
   return agent.size() > 120 ? agent.substr(0, 117) + "..." : agent;
 }
 
-http::Response Show(SelfServiceWeb& web, const PageContext& ctx, std::string_view notice,
-                    std::string_view error, int status, const identity::Profile* typed = nullptr) {
+// The "E-mail addresses" section: the account's addresses and those waiting for their code.
+Status AddAddresses(SelfServiceWeb& web, const PageContext& ctx, ui::Data& data) {
+  const std::string& account_id = ctx.active->account.id;
+  PORTICO_ASSIGN_OR_RETURN(auto addresses, web.email().Addresses(account_id));
+  ui::Data list = ui::List();
+  for (const auto& e : addresses) {
+    ui::Data d;
+    d.set("address", e.address);
+    d.set("key", e.address_key);
+    d.set("primary", e.primary);
+    d.set("verified", e.verified_at.has_value());
+    d.set("csrf_token", ctx.csrf_token);
+    list.push_back(d);
+  }
+  data.set("addresses", list);
+  data.set("has_aliases", addresses.size() > 1);
+  PORTICO_ASSIGN_OR_RETURN(auto pending, web.email().PendingAddresses(account_id));
+  ui::Data waiting = ui::List();
+  for (const auto& t : pending) {
+    ui::Data d;
+    d.set("address", t.address);
+    d.set("public_id", t.public_id);
+    d.set("csrf_token", ctx.csrf_token);
+    waiting.push_back(d);
+  }
+  data.set("pending", waiting);
+  return OkStatus();
+}
+
+}  // namespace
+
+http::Response ShowAccount(SelfServiceWeb& web, const PageContext& ctx, std::string_view notice,
+                           std::string_view error, int status, const identity::Profile* typed) {
   const identity::ActiveSession& active = *ctx.active;
   ui::Data data;
   const identity::Profile& p = typed ? *typed : active.account.profile;
@@ -54,6 +88,7 @@ http::Response Show(SelfServiceWeb& web, const PageContext& ctx, std::string_vie
     devices.push_back(d);
   }
   data.set("devices", devices);
+  if (Status s = AddAddresses(web, ctx, data); !s.ok()) return web.Failure(ctx, s, "account");
   if (SitesView* sites = web.sites()) {
     auto mine = sites->SitesOf(active.account.id);
     if (!mine.ok()) return web.Failure(ctx, mine.status(), "account");
@@ -75,6 +110,8 @@ http::Response Show(SelfServiceWeb& web, const PageContext& ctx, std::string_vie
   return web.Page(ctx, "account", "Account information", data, status);
 }
 
+namespace {
+
 std::string_view NoticeFor(std::string_view query) {
   auto q = http::FormData::Parse(query).value_or(http::FormData());
   std::string_view done = q.GetOr("done");
@@ -82,16 +119,16 @@ std::string_view NoticeFor(std::string_view query) {
   if (done == "password") return "Your password was changed. Your other devices were signed out.";
   if (done == "device") return "That device was signed out.";
   if (done == "site") return "That site's access was revoked: its tokens no longer work.";
+  if (done == "reset") return "Your new password is set. Every other device was signed out.";
+  if (done == "email-sent")
+    return "We sent a code and a link to the new address. It is added once you confirm it.";
+  if (done == "email-added") return "The address is confirmed and added to your account.";
+  if (done == "email-primary")
+    return "You now sign in with this address. Your previous address was told, with a way to "
+           "undo the change.";
+  if (done == "email-removed") return "The address was removed from your account.";
+  if (done == "email-cancelled") return "That address will not be added.";
   return "";
-}
-
-// Runs `body` for a signed-in person; everyone else goes to sign-in and comes back here.
-template <typename Body>
-http::Response SignedIn(SelfServiceWeb& web, const http::Request& request, Body body) {
-  auto ctx = web.Begin(request);
-  if (!ctx.ok()) return web.Failure(PageContext{}, ctx.status(), "account");
-  if (!ctx->signed_in()) return web.Redirect(*ctx, "/signin?return_to=%2Faccount");
-  return body(*ctx);
 }
 
 http::Response SaveProfile(SelfServiceWeb& web, const http::Request& request) {
@@ -110,7 +147,7 @@ http::Response SaveProfile(SelfServiceWeb& web, const http::Request& request) {
     p.country = form->GetOr("country");
     p.language = form->GetOr("language");
     Status s = web.accounts().UpdateProfile(ctx.active->account.id, p);
-    if (s.code() == StatusCode::kInvalidArgument) return Show(web, ctx, "", s.message(), 400, &p);
+    if (s.code() == StatusCode::kInvalidArgument) return ShowAccount(web, ctx, "", s.message(), 400, &p);
     if (!s.ok()) return web.Failure(ctx, s, "profile");
     return web.Redirect(ctx, "/account?done=profile");
   });
@@ -128,10 +165,12 @@ http::Response ChangePassword(SelfServiceWeb& web, const http::Request& request)
     auto session = web.accounts().ChangePassword(*ctx.active, form->GetOr("current_password"),
                                                  form->GetOr("new_password"), ctx.client, &field);
     if (session.status().code() == StatusCode::kInvalidArgument) {
-      return Show(web, ctx, "", session.status().message(), 400);
+      return ShowAccount(web, ctx, "", session.status().message(), 400);
     }
     if (!session.ok()) return web.Failure(ctx, session.status(), "password");
     web.NotifyEnded(*ending);
+    if (Status told = web.email().NotifyPasswordChanged(ctx.active->account); !told.ok())
+      log::Warn("password_notice_failed", {{"status", told.ToString()}});
     // The session id changes with the privilege change; the old cookie is replaced.
     return web.RedirectWithSession("/account?done=password", *session);
   });
@@ -150,7 +189,7 @@ http::Response RevokeDevice(SelfServiceWeb& web, const http::Request& request) {
     }
     Status s = web.EndOtherSession(ctx.active->account.id, public_id);
     if (s.code() == StatusCode::kNotFound) {
-      return Show(web, ctx, "", "That device was already signed out.", 404);
+      return ShowAccount(web, ctx, "", "That device was already signed out.", 404);
     }
     if (!s.ok()) return web.Failure(ctx, s, "revoke");
     return web.Redirect(ctx, "/account?done=device");
@@ -175,7 +214,7 @@ http::Response RevokeSite(SelfServiceWeb& web, const http::Request& request) {
 void RegisterSettingsRoutes(http::Router& router, SelfServiceWeb& web) {
   router.Get("/account", [&web](const http::Request& request) {
     return SignedIn(web, request, [&](const PageContext& ctx) {
-      return Show(web, ctx, NoticeFor(request.query), "", 200);
+      return ShowAccount(web, ctx, NoticeFor(request.query), "", 200);
     });
   });
   router.Post("/account/profile", [&web](const http::Request& r) { return SaveProfile(web, r); });
