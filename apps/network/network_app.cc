@@ -243,7 +243,8 @@ StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& co
 
   p.outbox = std::make_unique<courier::SqliteOutbox>(*p.db);
   if (config.mail_smtp_url.empty()) {
-    p.transport = courier::MakeDropFolderTransport(config.mail_dir);
+    p.transport = courier::MakeDropFolderTransport(
+        config.mail_dir.empty() ? config.data_dir + "/mail" : config.mail_dir);
   } else {
     courier::SmtpSettings smtp;
     smtp.url = config.mail_smtp_url;

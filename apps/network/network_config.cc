@@ -97,7 +97,7 @@ StatusOr<NetworkConfig> LoadNetworkConfig(const std::string& path) {
       c.mail_from.find('\r') != std::string::npos) {
     return InvalidArgumentError("mail.from must be an address, like Portico <no-reply@example.org>");
   }
-  c.mail_dir = s.GetString("mail.dir", c.data_dir + "/mail");
+  c.mail_dir = s.GetString("mail.dir", "");
   PORTICO_ASSIGN_OR_RETURN(c.mail_max_attempts, s.GetInt("mail.max_attempts", 8, 1, 100));
   PORTICO_ASSIGN_OR_RETURN(c.mail_retry_seconds, s.GetInt("mail.retry_seconds", 30, 1, 86400));
   PORTICO_ASSIGN_OR_RETURN(c.mail_poll_seconds, s.GetInt("mail.poll_seconds", 30, 1, 3600));

@@ -19,6 +19,7 @@
 #include "http/server.h"
 #include "http_client.h"
 #include "jose/jws.h"
+#include "flows.h"
 #include "test_server.h"
 
 namespace portico::testing {
@@ -66,12 +67,7 @@ class OidcProviderTest : public ::testing::Test {
 
   Browser SignedInBrowser(const std::string& email) {
     Browser b(server_.port(), server_.origin());
-    b.Get("/signup");
-    HttpResult r = b.PostForm("/signup", {{"csrf_token", b.csrf_token()},
-                                          {"given_name", "Ada"},
-                                          {"family_name", "Lovelace"},
-                                          {"email", email},
-                                          {"password", kPassword}});
+    HttpResult r = SignUpWithMail(b, server_, {email, kPassword});
     EXPECT_EQ(r.status, 303);
     return b;
   }

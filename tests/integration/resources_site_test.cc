@@ -16,6 +16,7 @@
 #include "http/server.h"
 #include "http_client.h"
 #include "jose/jws.h"
+#include "flows.h"
 #include "test_server.h"
 
 namespace portico::testing {
@@ -100,15 +101,7 @@ class ResourcesSiteTest : public ::testing::Test {
 
 TEST_F(ResourcesSiteTest, ASignedInPersonIsGreetedWithoutAPassword) {
   Browser network(network_.port(), network_.origin());
-  network.Get("/signup");
-  ASSERT_EQ(network
-                .PostForm("/signup", {{"csrf_token", network.csrf_token()},
-                                      {"given_name", "Ada"},
-                                      {"family_name", "Lovelace"},
-                                      {"email", "ada.sso@example.com"},
-                                      {"password", kPassword}})
-                .status,
-            303);
+  ASSERT_EQ(SignUpWithMail(network, network_, {"ada.sso@example.com", kPassword, "/", "Ada", "Lovelace"}).status, 303);
   Browser site(port_, origin_);
   EXPECT_THAT(site.Get("/").body, HasSubstr("Sign in with Portico"));
   HttpResult callback = SignInAtResources(site, network);
@@ -120,12 +113,7 @@ TEST_F(ResourcesSiteTest, ASignedInPersonIsGreetedWithoutAPassword) {
 
 TEST_F(ResourcesSiteTest, SigningOutAtTheNetworkEndsTheSitesSession) {
   Browser network(network_.port(), network_.origin());
-  network.Get("/signup");
-  network.PostForm("/signup", {{"csrf_token", network.csrf_token()},
-                               {"given_name", "Grace"},
-                               {"family_name", "Hopper"},
-                               {"email", "grace.sso@example.com"},
-                               {"password", kPassword}});
+  ASSERT_EQ(SignUpWithMail(network, network_, {"grace.sso@example.com", kPassword, "/", "Grace", "Hopper"}).status, 303);
   Browser site(port_, origin_);
   ASSERT_EQ(SignInAtResources(site, network).status, 302);
   ASSERT_THAT(site.Get("/").body, HasSubstr("Hello, Grace Hopper."));
@@ -137,12 +125,7 @@ TEST_F(ResourcesSiteTest, SigningOutAtTheNetworkEndsTheSitesSession) {
 
 TEST_F(ResourcesSiteTest, APasswordChangeOrALockEndsTheSitesSessionsToo) {
   Browser network(network_.port(), network_.origin());
-  network.Get("/signup");
-  network.PostForm("/signup", {{"csrf_token", network.csrf_token()},
-                               {"given_name", "Mary"},
-                               {"family_name", "Somerville"},
-                               {"email", "mary.sso@example.com"},
-                               {"password", kPassword}});
+  ASSERT_EQ(SignUpWithMail(network, network_, {"mary.sso@example.com", kPassword, "/", "Mary", "Somerville"}).status, 303);
   // A second device of hers is signed in to the site; the first changes the password.
   Browser other_device(network_.port(), network_.origin());
   other_device.Get("/signin");
@@ -171,12 +154,7 @@ TEST_F(ResourcesSiteTest, APasswordChangeOrALockEndsTheSitesSessionsToo) {
 
 TEST_F(ResourcesSiteTest, SigningOutAtTheSiteEndsTheNetworkSessionToo) {
   Browser network(network_.port(), network_.origin());
-  network.Get("/signup");
-  network.PostForm("/signup", {{"csrf_token", network.csrf_token()},
-                               {"given_name", "Alan"},
-                               {"family_name", "Turing"},
-                               {"email", "alan.sso@example.com"},
-                               {"password", kPassword}});
+  ASSERT_EQ(SignUpWithMail(network, network_, {"alan.sso@example.com", kPassword, "/", "Alan", "Turing"}).status, 303);
   Browser site(port_, origin_);
   ASSERT_EQ(SignInAtResources(site, network).status, 302);
   HttpResult home = site.Get("/");
@@ -193,12 +171,7 @@ TEST_F(ResourcesSiteTest, SigningOutAtTheSiteEndsTheNetworkSessionToo) {
 
 TEST_F(ResourcesSiteTest, ACallbackWithoutTheBrowsersLoginOrWithAForeignIssuerIsRefused) {
   Browser network(network_.port(), network_.origin());
-  network.Get("/signup");
-  network.PostForm("/signup", {{"csrf_token", network.csrf_token()},
-                               {"given_name", "Eve"},
-                               {"family_name", "X"},
-                               {"email", "eve.sso@example.com"},
-                               {"password", kPassword}});
+  ASSERT_EQ(SignUpWithMail(network, network_, {"eve.sso@example.com", kPassword, "/", "Eve", "X"}).status, 303);
   Browser victim(port_, origin_);
   HttpResult login = victim.Get("/login");
   std::string authorize = PathOn(*login.Header("location"), network_.origin());

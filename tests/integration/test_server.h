@@ -4,7 +4,9 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 #include <thread>
 
 #include "core/clock.h"
@@ -23,6 +25,21 @@ class TestServer {
   network::NetworkApp& app() { return *app_; }
   // The server's clock: frozen at the real time of start-up until a test moves it.
   FakeClock& clock() { return clock_; }
+
+  // The messages the Network wrote to its drop folder (no SMTP server is configured here),
+  // oldest first, after delivering whatever the outbox holds due.
+  struct Mail {
+    std::string to;  // the bare address
+    std::string subject;
+    std::string text;  // the decoded text/plain part
+    std::string html;  // the decoded text/html part
+    std::string Code() const;  // the first run of six digits in the text, or ""
+    std::string Link() const;  // the first http(s) URL in the text, or ""
+    std::string LinkTarget() const;  // Link() without scheme and host: "/path?query"
+  };
+  std::vector<Mail> Mails();
+  // The newest message to `to` whose subject contains `subject`, or nullopt.
+  std::optional<Mail> LatestMail(const std::string& to, const std::string& subject = "");
 
  private:
   FakeClock clock_{SystemClock::Get().NowSeconds()};

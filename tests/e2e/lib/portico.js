@@ -6,6 +6,19 @@ const assert = require('node:assert/strict');
 const { watchPage } = require('./browser');
 
 const SESSION_COOKIE = '__Host-portico-session';
+const SIGNUP_COOKIE = '__Host-portico-signup';
+
+/** Subjects of the messages the Network sends (the mail contract in the e2e brief). */
+const SUBJECTS = {
+  signUpCode: 'Your code to finish creating your account',
+  signUpExisting: 'You already have an account',
+  reset: 'Choose a new password',
+  passwordChanged: 'Your password was changed',
+  nameHints: 'The addresses of your account',
+  noAccount: 'No account uses this address',
+  confirmAddress: 'Confirm the address for your account',
+  addressChanged: 'Your sign-in address was changed',
+};
 
 let emailCounter = 0;
 /** A fresh e-mail address for each call, unique across test files and runs. */
@@ -46,10 +59,11 @@ function assertSecurityHeaders(headers, where) {
  * security headers of every top-level document it receives (including 4xx pages after a form post).
  */
 class Visitor {
-  constructor(context, page, label) {
+  constructor(context, page, label, server) {
     this.context = context;
     this.page = page;
     this.label = label;
+    this.server = server;
     this.watch = watchPage(page, label);
     this.headerChecks = [];
     page.on('response', (response) => {
@@ -76,7 +90,14 @@ class Visitor {
     context.setDefaultTimeout(10_000);
     context.setDefaultNavigationTimeout(15_000);
     const page = await context.newPage();
-    return new Visitor(context, page, label);
+    return new Visitor(context, page, label, server);
+  }
+
+  /** The SMTP sink the server delivers to (startServer({ mailbox })). */
+  get mailbox() {
+    const mailbox = this.server && this.server.mailbox;
+    assert.ok(mailbox, `[${this.label}] the server was started without a mailbox: startServer({ mailbox: true })`);
+    return mailbox;
   }
 
   /** page.goto that also asserts the response's security headers. Returns the final response. */
@@ -125,13 +146,50 @@ class Visitor {
     return cookies.find((c) => c.name === SESSION_COOKIE);
   }
 
-  async signUp({ given, family, email, password, returnTo }) {
+  /**
+   * The first half of sign-up: fills and submits the form on /signup. Returns the response to
+   * POST /signup (a 303 to /signup/confirm for every valid form; the form again on an error).
+   */
+  async startSignUp({ given, family, email, password, returnTo }) {
     await this.goto(returnTo ? `/signup?return_to=${encodeURIComponent(returnTo)}` : '/signup');
     await this.field('Given name').fill(given);
     await this.field('Family name').fill(family);
     await this.field('E-mail address').fill(email);
     await this.field('Password').fill(password);
     return this.submit(this.button('Create account'), '/signup');
+  }
+
+  /** Types `code` into the "Check your mail" page and presses "Confirm"; returns that POST's response. */
+  async enterSignUpCode(code) {
+    assert.equal(this.pathname(), '/signup/confirm', `[${this.label}] not on the "Check your mail" page: ${this.page.url()}`);
+    await this.field('Code').fill(code);
+    return this.submit(this.button('Confirm'), '/signup/confirm');
+  }
+
+  /**
+   * Waits for the sign-up message to `email` that arrived after `after` (a mailbox mark()), and
+   * fails at once if the address turned out to be registered already.
+   */
+  async signUpMessage(email, after) {
+    const message = await this.mailbox.waitFor({
+      to: email, after, where: (m) => m.subject === SUBJECTS.signUpCode || m.subject === SUBJECTS.signUpExisting,
+    });
+    assert.equal(message.subject, SUBJECTS.signUpCode, `[${this.label}] ${email} is registered already: the sign-up mail says "${message.subject}"`);
+    assert.ok(message.code, `[${this.label}] the sign-up mail to ${email} holds no six-digit code:\n${message.text}`);
+    return message;
+  }
+
+  /**
+   * Signs up completely: the form, then the code from the mailed message on "Check your mail".
+   * Returns the response to POST /signup/confirm (a 303 to return_to, signed in), or the
+   * response to POST /signup when the form was refused.
+   */
+  async signUp(person) {
+    const after = this.mailbox.mark();
+    const response = await this.startSignUp(person);
+    if (response.status() !== 303 || this.pathname() !== '/signup/confirm') return response;
+    const message = await this.signUpMessage(person.email, after);
+    return this.enterSignUpCode(message.code);
   }
 
   async signIn({ email, password, remember = false, returnTo }) {
@@ -215,4 +273,4 @@ class Visitor {
   }
 }
 
-module.exports = { Visitor, assertSecurityHeaders, uniqueEmail, uniquePassword, SESSION_COOKIE };
+module.exports = { Visitor, assertSecurityHeaders, uniqueEmail, uniquePassword, SESSION_COOKIE, SIGNUP_COOKIE, SUBJECTS };

@@ -6,6 +6,11 @@
 //   await server.kill9(); await server.restart(); // same data dir, same port
 //   await server.dispose();                      // stop (if running) and delete the data dir
 //
+//   const server = await startServer({ mailbox: true });  // with its own SMTP sink (lib/mailbox)
+//   server.mailbox.waitFor({ to, subject })                // the messages the Network sent
+//
+// Without a mailbox the Network writes its messages as .eml files under <data dir>/mail/.
+//
 // The binary is $PORTICO_BIN (absolute path); when unset, the release build in this tree is used.
 
 const { spawn } = require('node:child_process');
@@ -13,6 +18,7 @@ const fs = require('node:fs');
 const fsp = require('node:fs/promises');
 const os = require('node:os');
 const path = require('node:path');
+const { startMailbox } = require('./mailbox');
 
 const READY_RE = /ready at (http:\/\/\S+)/;
 const START_TIMEOUT_MS = 10_000;
@@ -48,6 +54,8 @@ class PorticoServer {
     this.stdout = '';
     this.stderr = '';
     this.starts = 0;
+    this.mailbox = null; // set by startServer({ mailbox })
+    this.ownsMailbox = false;
   }
 
   /** Starts the process; listen is e.g. '127.0.0.1:0'. Resolves with the base URL. */
@@ -180,11 +188,15 @@ class PorticoServer {
     return url;
   }
 
-  /** Kills the process if it still runs and removes the data directory. Never throws. */
+  /**
+   * Kills the process if it still runs and removes the data directory (and stops the mailbox
+   * startServer made for it). Never throws.
+   */
   async dispose() {
     if (this.proc) {
       try { await this._signal('SIGKILL'); } catch { /* already reported elsewhere */ }
     }
+    if (this.mailbox && this.ownsMailbox) await this.mailbox.dispose();
     await fsp.rm(this.dataDir, { recursive: true, force: true });
   }
 }
@@ -192,11 +204,24 @@ class PorticoServer {
 /**
  * Starts `$PORTICO_BIN serve` on a fresh temporary data directory and a random loopback port.
  * options.env: extra environment variables for the server.
+ * options.mailbox: a Mailbox (lib/mailbox) the Network delivers to over SMTP, or true for a new
+ *   one that dispose() stops; either way it is server.mailbox.
  */
 async function startServer(options = {}) {
   const bin = binaryPath();
+  let mailbox = null;
+  let ownsMailbox = false;
+  if (options.mailbox === true) {
+    mailbox = await startMailbox();
+    ownsMailbox = true;
+  } else if (options.mailbox) {
+    mailbox = options.mailbox;
+  }
   const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'portico-e2e-'));
-  const server = new PorticoServer({ bin, dataDir, extraEnv: options.env || {} });
+  const extraEnv = { ...(mailbox ? mailbox.env() : {}), ...(options.env || {}) };
+  const server = new PorticoServer({ bin, dataDir, extraEnv });
+  server.mailbox = mailbox;
+  server.ownsMailbox = ownsMailbox;
   try {
     await server._spawn('127.0.0.1:0', {});
   } catch (err) {
