@@ -1,8 +1,9 @@
 'use strict';
 // Browser end-to-end tests of sign-up, sign-in, sign-out and "Account information" (MISSION N5, N6,
 // N8, N9; SECURITY.md), in Debian's Chromium through playwright-core. Each test starts its own
-// server on a fresh data directory and checks, for every page it visits, the security headers and
-// that the browser logged no console errors.
+// server on a fresh data directory, with its own SMTP sink (sign-up confirms the address with a
+// mailed code), and checks, for every page it visits, the security headers and that the browser
+// logged no console errors.
 //
 // Run: PORTICO_BIN=/abs/path/to/portico-network node --test tests/e2e/
 
@@ -10,15 +11,15 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer } = require('./lib/server');
 const { launchBrowser } = require('./lib/browser');
-const { Visitor, uniqueEmail, uniquePassword, SESSION_COOKIE } = require('./lib/portico');
+const { Visitor, uniqueEmail, uniquePassword, SESSION_COOKIE, SIGNUP_COOKIE, SUBJECTS } = require('./lib/portico');
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { if (browser) await browser.close(); });
 
 /** A server and a way to open browsers against it; everything is cleaned up after the test. */
-async function setup(t, serverOptions) {
-  const server = await startServer(serverOptions);
+async function setup(t, serverOptions = {}) {
+  const server = await startServer({ mailbox: true, ...serverOptions });
   const visitors = [];
   t.after(async () => {
     for (const v of visitors) await v.close();
@@ -44,11 +45,15 @@ const TEST_TIMEOUT_MS = 120000;
 
 const ADA = { given: 'Ada', family: 'Lovelace', display: 'Ada Lovelace' };
 
-/** Signs up a new person in `v` and checks they land signed in on the home page. */
+/**
+ * Signs up a new person in `v` (the form, then the mailed code) and checks they land signed in on
+ * the home page.
+ */
 async function signUpAda(v, overrides = {}) {
   const person = { ...ADA, email: uniqueEmail(), password: uniquePassword('signup'), ...overrides };
   const response = await v.signUp(person);
-  assert.equal(response.status(), 303, `POST /signup answered ${response.status()}: ${await v.page.locator('#error').allInnerTexts()}`);
+  assert.equal(response.status(), 303, `sign-up answered ${response.status()} at ${v.page.url()}: ${await v.page.locator('#error').allInnerTexts()}`);
+  assert.equal(new URL(response.url()).pathname, '/signup/confirm', 'sign-up did not end with the code on /signup/confirm');
   await v.assertSignedInHome(person.display);
   return person;
 }
@@ -66,15 +71,47 @@ async function assertAccountNeedsSignIn(v) {
   await v.assertSignInForm();
 }
 
-test('sign-up signs the person in: home shows the display name and "Account information"', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-  const { open, finish } = await setup(t);
+test('sign-up asks for the mailed code, then signs the person in: home shows the display name and "Account information"', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const { server, open, finish } = await setup(t);
   const v = await open();
 
   const home = await v.goto('/');
   assert.equal(home.status(), 200);
   await v.assertSignedOutHome();
 
-  await signUpAda(v);
+  // The form leads to "Check your mail"; no account and no session exist yet.
+  const ada = { ...ADA, email: uniqueEmail(), password: uniquePassword('signup') };
+  const after = server.mailbox.mark();
+  const posted = await v.startSignUp(ada);
+  assert.equal(posted.status(), 303, `POST /signup answered ${posted.status()}: ${await v.page.locator('#error').allInnerTexts()}`);
+  assert.equal(new URL(posted.headers().location, server.baseURL).pathname, '/signup/confirm');
+  assert.equal(v.pathname(), '/signup/confirm');
+  await v.page.getByRole('heading', { name: 'Check your mail' }).waitFor();
+  await v.page.getByText(ada.email).first().waitFor();
+  assert.equal(await v.sessionCookie(), undefined, 'a session cookie was set before the address was confirmed');
+  const flow = (await v.context.cookies()).find((c) => c.name === SIGNUP_COOKIE);
+  assert.ok(flow, `no ${SIGNUP_COOKIE} cookie after POST /signup`);
+  assert.equal(flow.secure, true, 'the sign-up flow cookie must be Secure');
+  assert.equal(flow.httpOnly, true, 'the sign-up flow cookie must be HttpOnly');
+  const stranger = await open('stranger');
+  assert.equal((await stranger.signIn({ email: ada.email, password: ada.password })).status(), 401,
+    'the account exists before its address was confirmed');
+
+  const message = await v.signUpMessage(ada.email, after);
+  assert.ok(message.text.includes(ada.given), `the sign-up mail does not greet the person:\n${message.text}`);
+  assert.ok(message.html.includes(message.code), 'the HTML part of the sign-up mail lacks the code');
+
+  // A wrong code is refused on the same page; the right one creates the account and signs in.
+  const wrong = await v.enterSignUpCode(message.code === '000000' ? '999999' : '000000');
+  assert.equal(wrong.status(), 400, 'a wrong code was not refused with 400');
+  assert.match(await v.errorText(), /That code is not right\./);
+  assert.equal(await v.sessionCookie(), undefined, 'a wrong code set a session cookie');
+  const right = await v.enterSignUpCode(message.code);
+  assert.equal(right.status(), 303, `the right code answered ${right.status()}`);
+  assert.equal(new URL(right.headers().location, server.baseURL).pathname, '/');
+  await v.assertSignedInHome(ADA.display);
+  assert.equal((await v.context.cookies()).find((c) => c.name === SIGNUP_COOKIE), undefined,
+    'the sign-up flow cookie outlived the finished sign-up');
 
   const cookie = await v.sessionCookie();
   assert.ok(cookie, `no ${SESSION_COOKIE} cookie after sign-up`);
@@ -168,6 +205,61 @@ test('sign-up refuses a common password and one shorter than 8 characters, and c
   const attempt = await v.signIn({ email, password: 'password123' });
   assert.equal(attempt.status(), 401);
   await signUpAda(v, { email });
+  // The refused forms sent nothing: the one message to the address is the one that worked.
+  assert.deepEqual(v.mailbox.find({ to: email }).map((m) => m.subject), [SUBJECTS.signUpCode],
+    'refused sign-ups sent mail');
+
+  await finish();
+});
+
+test('sign-up with a registered address answers exactly like a new one; only the owner learns of it, by mail, and no code works', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const { server, open, finish } = await setup(t);
+  const owner = await open('owner');
+  const ada = await signUpAda(owner);
+
+  const eve = await open('registered address');
+  const bob = await open('new address');
+  const newcomer = { ...ADA, given: 'Bob', email: uniqueEmail('bob'), password: uniquePassword('bob') };
+  const after = server.mailbox.mark();
+  const taken = await eve.startSignUp({ ...ADA, given: 'Eve', email: ada.email, password: uniquePassword('eve') });
+  const fresh = await bob.startSignUp(newcomer);
+
+  // The same status, the same redirect, the same cookies, the same page (but for the address).
+  const seen = [];
+  for (const [v, response, address] of [[eve, taken, ada.email], [bob, fresh, newcomer.email]]) {
+    assert.equal(response.status(), 303, `[${v.label}] POST /signup status`);
+    assert.equal(response.headers().location, '/signup/confirm', `[${v.label}] POST /signup Location`);
+    const cookies = await v.context.cookies();
+    assert.deepEqual(cookies.map((c) => c.name).sort(), ['__Host-portico-csrf', SIGNUP_COOKIE].sort(),
+      `[${v.label}] cookies after POST /signup`);
+    await v.page.getByRole('heading', { name: 'Check your mail' }).waitFor();
+    const text = (await v.page.locator('body').innerText()).split(address).join('ADDRESS');
+    seen.push(text);
+  }
+  assert.equal(seen[0], seen[1], 'the "Check your mail" page differs for a registered address');
+
+  // The owner is told, with no code and no link that could create anything.
+  const notice = await server.mailbox.waitFor({ to: ada.email, subject: SUBJECTS.signUpExisting, after });
+  assert.equal(notice.code, undefined, `"${SUBJECTS.signUpExisting}" holds a code:\n${notice.text}`);
+  assert.ok(!/signup\/confirm/.test(notice.text), `"${SUBJECTS.signUpExisting}" holds a sign-up link:\n${notice.text}`);
+  const bobsMail = await bob.signUpMessage(newcomer.email, after);
+  assert.equal(server.mailbox.find({ to: ada.email, after }).length, 1, 'the owner got more than one message');
+
+  // No code finishes the registered address's flow, not even one that works elsewhere.
+  for (const code of [bobsMail.code, '123456']) {
+    const guess = await eve.enterSignUpCode(code);
+    assert.equal(guess.status(), 400, `code ${code} on the registered address's flow`);
+    assert.match(await eve.errorText(), /That code is not right\./);
+    assert.equal(await eve.sessionCookie(), undefined, 'a code on the registered flow signed in');
+  }
+
+  // Bob's own code works in Bob's browser; the owner's account is unchanged.
+  assert.equal((await bob.enterSignUpCode(bobsMail.code)).status(), 303);
+  await bob.assertSignedInHome('Bob Lovelace');
+  await owner.signOut();
+  assert.equal((await owner.signIn({ email: ada.email, password: ada.password })).status(), 303,
+    'the owner\'s password stopped working after a sign-up attempt with the address');
+  await owner.assertSignedInHome(ada.display);
 
   await finish();
 });
@@ -202,15 +294,17 @@ test('changing the password: notice shown, other sessions end, old password fail
   await v.goto('/account');
   const newPassword = uniquePassword('changed');
 
-  // A wrong current password changes nothing.
-  await v.field('Current password').fill(`${ada.password}-wrong`);
+  // A wrong current password changes nothing. (The page has other "Current password" fields, in
+  // the e-mail section: this is the one of the password form.)
+  const current = v.page.locator('form[action="/account/password"] #current_password');
+  await current.fill(`${ada.password}-wrong`);
   await v.field('New password').fill(newPassword);
   const refused = await v.submit(v.button('Change password'), '/account/password');
   assert.notEqual(refused.status(), 303, 'password change with a wrong current password succeeded');
   await v.errorText();
 
   await v.goto('/account');
-  await v.field('Current password').fill(ada.password);
+  await current.fill(ada.password);
   await v.field('New password').fill(newPassword);
   const changed = await v.submit(v.button('Change password'), '/account/password');
   assert.equal(changed.status(), 303, 'password change status');
@@ -378,20 +472,27 @@ test('return_to never sends the person off the network, whether in the URL or in
       assertStaysHome(w, signin, `sign-in with a posted return_to=${target}`);
     }
 
-    // 3. Posted directly in the sign-up form.
+    // 3. Posted directly in the sign-up form: kept until the address is confirmed, then used.
     const u = await visitor(`sign-up form return_to=${target}`);
     await u.goto('/signup');
     await tamper(u, target);
+    const email = uniqueEmail();
     await u.field('Given name').fill(ADA.given);
     await u.field('Family name').fill(ADA.family);
-    await u.field('E-mail address').fill(uniqueEmail());
+    await u.field('E-mail address').fill(email);
     await u.field('Password').fill(uniquePassword('redirect'));
+    const after = u.mailbox.mark();
     const signup = await u.submit(u.button('Create account'), '/signup');
     if (signup.status() === 400) {
       await u.errorText(); // refused: fine, as long as it says why
     } else {
       assert.equal(signup.status(), 303, `sign-up with a posted return_to=${target}`);
       assertStaysHome(u, signup, `sign-up with a posted return_to=${target}`);
+      const message = await u.signUpMessage(email, after);
+      const confirmed = await u.enterSignUpCode(message.code);
+      assert.equal(confirmed.status(), 303, `confirming a sign-up that posted return_to=${target}`);
+      assertStaysHome(u, confirmed, `confirming a sign-up that posted return_to=${target}`);
+      assert.ok(await u.sessionCookie(), `confirming a sign-up that posted return_to=${target} did not sign in`);
     }
   }
 

@@ -1,7 +1,9 @@
 'use strict';
 // Durability over kill -9 (SECURITY.md promises 1 and 3), through the real HTML forms over HTTP
 // with Node's fetch: a change the server acknowledged survives `kill -9` right afterwards, and a
-// revoked session stays revoked after the restart.
+// revoked session stays revoked after the restart. Sign-up confirms the address first: the
+// account is created by the POST /signup/confirm that carries the mailed code, and a sign-up
+// still waiting for its code survives a crash too (its token and its queued message).
 //
 // Run: PORTICO_BIN=/abs/path/to/portico-network node --test tests/e2e/
 
@@ -9,6 +11,9 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer } = require('./lib/server');
 const { CookieJar, request, getForm, findForm, hiddenFields, SESSION_COOKIE, CSRF_COOKIE } = require('./lib/http');
+
+const SIGNUP_COOKIE = '__Host-portico-signup';
+const SIGNUP_SUBJECT = 'Your code to finish creating your account';
 
 /** Generous per-test limit so a hung page or server fails the test instead of the run. */
 const TEST_TIMEOUT_MS = 60000;
@@ -23,7 +28,7 @@ function uniquePassword(tag) {
 }
 
 async function setup(t) {
-  const server = await startServer();
+  const server = await startServer({ mailbox: true });
   t.after(() => server.dispose());
   return server;
 }
@@ -34,8 +39,11 @@ function describe(res) {
 
 const ERROR_ELEMENT = /id\s*=\s*["']?error["'\s>]/i;
 
-/** Signs up through GET /signup + POST /signup; expects 303 and a session cookie in the jar. */
-async function signUp(server, jar, person) {
+/**
+ * GET /signup + POST /signup: expects 303 to /signup/confirm with the flow cookie and no session
+ * yet. The jar keeps the flow cookie for submitCode.
+ */
+async function startSignUp(server, jar, person) {
   const { hidden } = await getForm(jar, `${server.baseURL}/signup`, '/signup');
   assert.ok(jar.get(CSRF_COOKIE), `GET /signup set no ${CSRF_COOKIE} cookie`);
   assert.ok(hidden.csrf_token, 'the sign-up form has no csrf_token');
@@ -47,8 +55,34 @@ async function signUp(server, jar, person) {
     },
   });
   assert.equal(res.status, 303, `POST /signup: ${describe(res)}`);
-  assert.ok(jar.get(SESSION_COOKIE), `POST /signup set no ${SESSION_COOKIE}: ${describe(res)}`);
+  assert.equal(new URL(res.location, server.baseURL).pathname, '/signup/confirm', `POST /signup: ${describe(res)}`);
+  assert.ok(jar.get(SIGNUP_COOKIE), `POST /signup set no ${SIGNUP_COOKIE}: ${describe(res)}`);
+  assert.equal(jar.get(SESSION_COOKIE), undefined, `POST /signup signed in before the address was confirmed: ${describe(res)}`);
   return res;
+}
+
+/** The code of the sign-up message to `email` that arrived after `after` (a mailbox mark()). */
+async function mailedCode(server, email, after, timeoutMs) {
+  const message = await server.mailbox.waitFor({ to: email, subject: SIGNUP_SUBJECT, after }, timeoutMs);
+  assert.ok(message.code, `the sign-up mail holds no code:\n${message.text}`);
+  return message.code;
+}
+
+/** GET /signup/confirm + POST /signup/confirm with the code; expects 303 and a session cookie. */
+async function submitCode(server, jar, code) {
+  const { hidden } = await getForm(jar, `${server.baseURL}/signup/confirm`, '/signup/confirm');
+  assert.ok(hidden.csrf_token, 'the code form has no csrf_token');
+  const res = await request(jar, `${server.baseURL}/signup/confirm`, { method: 'POST', form: { ...hidden, code } });
+  assert.equal(res.status, 303, `POST /signup/confirm: ${describe(res)}`);
+  assert.ok(jar.get(SESSION_COOKIE), `POST /signup/confirm set no ${SESSION_COOKIE}: ${describe(res)}`);
+  return res;
+}
+
+/** The whole sign-up over HTTP: the form, the mailed code. Resolves with the 303 that created the account. */
+async function signUp(server, jar, person) {
+  const after = server.mailbox.mark();
+  await startSignUp(server, jar, person);
+  return submitCode(server, jar, await mailedCode(server, person.email, after));
 }
 
 /** GET /signin + POST /signin with a fresh jar; returns {res, jar}. */
@@ -102,7 +136,7 @@ async function crashAndRestart(server) {
   await server.restart();
 }
 
-test('a sign-up acknowledged with 303 survives kill -9: the account signs in after the restart', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+test('a sign-up confirmed with 303 survives kill -9: the account signs in after the restart', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const server = await setup(t);
   const person = { given: 'Ada', family: 'Lovelace', email: uniqueEmail(), password: uniquePassword('durable') };
   const jar = new CookieJar();
@@ -113,6 +147,29 @@ test('a sign-up acknowledged with 303 survives kill -9: the account signs in aft
   await assertSignInWorks(server, person.email, person.password);
   await assertSignInFails(server, person.email, `${person.password}-wrong`);
   await assertSignInFails(server, uniqueEmail(), person.password);
+});
+
+test('a sign-up waiting for its code survives kill -9: the queued message goes out after the restart and its code works', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const server = await setup(t);
+  const person = { given: 'Ada', family: 'Lovelace', email: uniqueEmail(), password: uniquePassword('pending') };
+  const jar = new CookieJar();
+
+  // With the SMTP server down the message can only be in the Network's outbox when it dies. Wait
+  // for its first failed delivery so the crash does not land inside an attempt (a message claimed
+  // by an attempt is held for the attempt's lease before another one may try).
+  await server.mailbox.stop();
+  const after = server.mailbox.mark();
+  await startSignUp(server, jar, person);
+  await server.waitForLog(/"event":"mail_retry"[^\n]*"kind":"signup-verify"/);
+  assert.equal(server.mailbox.find({ to: person.email, after }).length, 0, 'a message arrived while the SMTP server was down');
+
+  await crashAndRestart(server);
+  await server.mailbox.start();
+
+  const code = await mailedCode(server, person.email, after, 30_000);
+  await submitCode(server, jar, code);
+  await assertSignedIn(server, jar);
+  await assertSignInWorks(server, person.email, person.password);
 });
 
 test('the session created at sign-up is still valid after kill -9', { timeout: TEST_TIMEOUT_MS }, async (t) => {

@@ -167,6 +167,21 @@ class PorticoServer {
 
   get running() { return this.proc !== null; }
 
+  /**
+   * Polls what the current process wrote to stderr (its log) until `pattern` matches a line;
+   * resolves with the match. Throws after timeoutMs.
+   */
+  async waitForLog(pattern, timeoutMs = 15_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = pattern.exec(this.stderr);
+      if (m) return m;
+      if (!this.proc) throw new Error(`the server exited while waiting for ${pattern} in its log\n--- stderr ---\n${this.stderr}`);
+      if (Date.now() > deadline) throw new Error(`${pattern} did not appear in the server's log within ${timeoutMs} ms\n--- stderr ---\n${this.stderr.slice(-4000)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   /** SIGTERM and wait for exit. */
   stop() { return this._signal('SIGTERM'); }
 
