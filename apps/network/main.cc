@@ -8,6 +8,9 @@
 //   portico-network client add --name N --redirect-uri U [...]   register a site (prints its secret
 //   once) portico-network client list | show <id> | remove <id> | rotate-secret <id>
 //   portico-network keys rotate [--alg RS256|ES256|EdDSA]          rotate a signing key
+//   portico-network mail list [--limit N]        the outbox: pending, sent and dead messages
+//   portico-network mail retry                   every waiting message due now
+//   portico-network mail requeue                 dead-lettered messages back to pending
 //
 // Configuration: --config FILE or PORTICO_CONFIG, then PORTICO_* variables (see
 // docs/operations/configuration.md). Exit codes: 0 success, 1 runtime error, 2 usage error.
@@ -50,6 +53,7 @@ constexpr char kUsage[] =
     "             [--home-uri URI] [--unlisted]\n"
     "       portico-network client list | show <id> | remove <id> | rotate-secret <id>\n"
     "       portico-network keys rotate [--alg RS256|ES256|EdDSA]\n"
+    "       portico-network mail list [--limit N] | retry | requeue\n"
     "Every command takes --config FILE (or PORTICO_CONFIG).\n";
 
 // Flags that take no value.
@@ -242,6 +246,46 @@ int KeysCommand(const network::NetworkConfig& config, const Args& args) {
   return 0;
 }
 
+// The operator's view of the outbox. A running server picks changes up at its next poll.
+int MailCommand(const network::NetworkConfig& config, const Args& args) {
+  const std::string& verb = args.words.size() == 2 ? args.words[1] : "";
+  if (verb != "list" && verb != "retry" && verb != "requeue") {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  auto app = network::NetworkApp::Create(config);
+  if (!app.ok()) return Fail(app.status());
+  portico::courier::Outbox& outbox = (*app)->courier().outbox();
+  int64_t now = portico::SystemClock::Get().NowSeconds();
+  if (verb == "retry") {
+    Status s = outbox.WakeAll(now);
+    if (!s.ok()) return Fail(s);
+    std::printf("every waiting message is due now\n");
+    return 0;
+  }
+  if (verb == "requeue") {
+    auto n = outbox.Requeue(now);
+    if (!n.ok()) return Fail(n.status());
+    std::printf("%d dead-lettered message(s) back in the queue\n", *n);
+    return 0;
+  }
+  auto counts = outbox.Counts();
+  auto messages = outbox.List(args.limit);
+  if (!counts.ok()) return Fail(counts.status());
+  if (!messages.ok()) return Fail(messages.status());
+  std::printf("%d pending, %d sent, %d dead; delivery: %s\n", counts->pending, counts->sent,
+              counts->dead, (*app)->courier().transport().Describe().c_str());
+  for (const auto& m : *messages) {
+    const char* state = m.state == portico::courier::MessageState::kSent   ? "sent"
+                        : m.state == portico::courier::MessageState::kDead ? "dead"
+                                                                           : "pending";
+    std::printf("%6lld  %-8s %-17s attempts=%d  %s%s%s\n", static_cast<long long>(m.id), state,
+                m.message.kind.c_str(), m.attempts, m.message.to.c_str(),
+                m.last_error.empty() ? "" : "  last error: ", m.last_error.c_str());
+  }
+  return 0;
+}
+
 int AccountCommand(const network::NetworkConfig& config, const Args& args) {
   auto app = network::NetworkApp::Create(config);
   if (!app.ok()) return Fail(app.status());
@@ -304,6 +348,7 @@ int main(int argc, char** argv) {
   if (command == "account") return AccountCommand(*config, args);
   if (command == "client") return ClientCommand(*config, args);
   if (command == "keys") return KeysCommand(*config, args);
+  if (command == "mail") return MailCommand(*config, args);
   std::fputs(kUsage, stderr);
   return 2;
 }
