@@ -116,6 +116,10 @@ StatusOr<PendingSignUp> EmailService::BeginSignUp(const SignUpRequest& request,
     // complete, and only the mailbox's owner learns that the address is registered.
     token.purpose = TokenPurpose::kSignUpExisting;
     token.account_id = "";
+    // The return address too, so the page (and its CSP) is the same as for a new address.
+    json::object data;
+    data["return_to"] = std::string(return_to);
+    token.data = json::serialize(data);
     PORTICO_RETURN_IF_ERROR(IssueToken(token, policy_.signup_seconds, &code).status());
     mail.kind = MailKind::kSignUpExisting;
     mail.account_id = existing->id;
@@ -224,6 +228,11 @@ StatusOr<CompletedSignUp> EmailService::CompleteSignUpWithLink(std::string_view 
   bool same_browser =
       !flow_token.empty() && crypto::ConstantTimeEquals(HashToken(flow_token), token.flow_hash);
   return FinishSignUp(token, same_browser, client);
+}
+
+std::string EmailService::ReturnToOf(const EmailToken& token) {
+  std::string return_to = JsonString(ParseData(token.data), "return_to");
+  return return_to.empty() ? "/" : return_to;
 }
 
 StatusOr<LinkView> EmailService::InspectLink(std::string_view link_token) {

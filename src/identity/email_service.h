@@ -95,6 +95,9 @@ class EmailService {
                                                    std::string_view flow_token,
                                                    const ClientInfo& client);
 
+  // Where a sign-up token's browser goes once it completes ("/" when unknown).
+  static std::string ReturnToOf(const EmailToken& token);
+
   // What a link token is, without spending it (the page behind a link shows before it acts).
   StatusOr<LinkView> InspectLink(std::string_view link_token);
 

@@ -92,7 +92,11 @@ http::Response ShowCheckMail(SelfServiceWeb& web, const PageContext& ctx,
   data.set("address", flow->address);
   if (!notice.empty()) data.set("notice", std::string(notice));
   if (!error.empty()) data.set("error", std::string(error));
-  return web.Page(ctx, "signup_confirm", "Check your mail", data, status);
+  http::Response page = web.Page(ctx, "signup_confirm", "Check your mail", data, status);
+  // The code's form ends, after redirects, at the site that sent the person to sign up.
+  SelfServiceWeb::AllowFormTarget(
+      page, web.ReturnOrigin(SafeReturnTo(identity::EmailService::ReturnToOf(*flow))));
+  return page;
 }
 
 // Where a completed sign-up goes: signed in and on to where it started, or (a link opened in
@@ -158,7 +162,10 @@ http::Response ShowConfirm(SelfServiceWeb& web, const http::Request& request) {
   ui::Data data;
   data.set("token", token);
   data.set("address", view->token.address);
-  return web.Page(*ctx, "signup_link", "Finish creating your account", data);
+  http::Response page = web.Page(*ctx, "signup_link", "Finish creating your account", data);
+  SelfServiceWeb::AllowFormTarget(
+      page, web.ReturnOrigin(SafeReturnTo(identity::EmailService::ReturnToOf(view->token))));
+  return page;
 }
 
 http::Response Resend(SelfServiceWeb& web, const http::Request& request) {
