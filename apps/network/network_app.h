@@ -8,8 +8,8 @@
 
 #include "core/clock.h"
 #include "core/status.h"
-#include "http/router.h"
 #include "courier/courier.h"
+#include "http/router.h"
 #include "identity/account_service.h"
 #include "identity/email_service.h"
 #include "identity/identity_store.h"

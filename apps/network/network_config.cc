@@ -95,7 +95,8 @@ StatusOr<NetworkConfig> LoadNetworkConfig(const std::string& path) {
   c.mail_from = s.GetString("mail.from", c.mail_from);
   if (c.mail_from.find('@') == std::string::npos || c.mail_from.find('\n') != std::string::npos ||
       c.mail_from.find('\r') != std::string::npos) {
-    return InvalidArgumentError("mail.from must be an address, like Portico <no-reply@example.org>");
+    return InvalidArgumentError(
+        "mail.from must be an address, like Portico <no-reply@example.org>");
   }
   c.mail_dir = s.GetString("mail.dir", "");
   PORTICO_ASSIGN_OR_RETURN(c.mail_max_attempts, s.GetInt("mail.max_attempts", 8, 1, 100));

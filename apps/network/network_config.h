@@ -39,8 +39,8 @@ struct NetworkConfig {
   std::string mail_from = "Portico <no-reply@localhost>";
   std::string mail_dir;
   int64_t mail_max_attempts = 8;
-  int64_t mail_retry_seconds = 30;   // the first wait after a failed delivery; doubles after
-  int64_t mail_poll_seconds = 30;    // how often the outbox is checked without a wake-up
+  int64_t mail_retry_seconds = 30;  // the first wait after a failed delivery; doubles after
+  int64_t mail_poll_seconds = 30;   // how often the outbox is checked without a wake-up
   int64_t mail_per_address_per_hour = 5;
   int64_t mail_per_account_per_hour = 10;
 

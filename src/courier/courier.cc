@@ -47,8 +47,7 @@ StatusOr<int> Courier::DeliverDue() {
   int delivered = 0;
   while (true) {
     PORTICO_ASSIGN_OR_RETURN(
-        auto batch,
-        outbox_.ClaimDue(clock_.NowSeconds(), options_.batch, options_.lease_seconds));
+        auto batch, outbox_.ClaimDue(clock_.NowSeconds(), options_.batch, options_.lease_seconds));
     if (batch.empty()) return delivered;
     for (const StoredMessage& m : batch) {
       Envelope envelope;

@@ -32,9 +32,9 @@ struct CourierOptions {
   int max_attempts = 8;
   int64_t first_retry_seconds = 30;
   int64_t max_retry_seconds = 3600;
-  int64_t lease_seconds = 120;  // how long a claimed message is reserved for this node
+  int64_t lease_seconds = 60;  // reserved for this node: longer than one attempt can take
   int64_t poll_seconds = 30;
-  int batch = 20;
+  int batch = 1;  // claimed at a time, so the lease covers one attempt
 };
 
 class Courier {
@@ -57,7 +57,7 @@ class Courier {
   void Stop();
 
   // One delivery pass over the due messages; returns how many were delivered. The worker's work,
-  // callable directly (tests, `portico-network mail deliver`).
+  // callable directly (tests).
   StatusOr<int> DeliverDue();
 
   // The wait before attempt number `attempts + 1`, after `attempts` failures.

@@ -25,10 +25,10 @@ struct StoredMessage {
   int64_t id = 0;
   Message message;
   MessageState state = MessageState::kPending;
-  int attempts = 0;            // delivery attempts so far
+  int attempts = 0;  // delivery attempts so far
   int64_t created_at = 0;
   int64_t next_attempt_at = 0;
-  std::string last_error;      // the last delivery failure, for the operator
+  std::string last_error;  // the last delivery failure, for the operator
   std::optional<int64_t> sent_at;
 };
 

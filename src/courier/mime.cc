@@ -75,9 +75,9 @@ std::string MailDate(int64_t unix_seconds) {
 
 StatusOr<std::string> ComposeMime(const Message& m, const Envelope& e) {
   if (m.to.empty()) return InvalidArgumentError("a message needs a recipient");
-  for (std::string_view field : {std::string_view(m.to), std::string_view(m.subject),
-                                 std::string_view(e.from), std::string_view(e.message_id),
-                                 std::string_view(e.boundary)}) {
+  for (std::string_view field :
+       {std::string_view(m.to), std::string_view(m.subject), std::string_view(e.from),
+        std::string_view(e.message_id), std::string_view(e.boundary)}) {
     if (HasControl(field)) return InvalidArgumentError("a header holds a control character");
   }
   std::string out;

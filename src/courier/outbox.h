@@ -55,7 +55,8 @@ class Outbox {
   // Records a failed attempt: the message is tried again at `retry_at`, or, when `dead`, kept as
   // dead-lettered for the operator and never tried again.
   virtual Status MarkFailed(int64_t id, const std::string& error, int64_t retry_at, bool dead) = 0;
-  // Makes every pending message due now (the operator's "retry now", and start-up).
+  // Makes every pending message due now (the operator's `mail retry`; a message being delivered
+  // at that moment may then go out twice: delivery is at-least-once).
   virtual Status WakeAll(int64_t now) = 0;
   // Dead-lettered messages back to pending with a fresh attempt count (operator). Returns how many.
   virtual StatusOr<int> Requeue(int64_t now) = 0;

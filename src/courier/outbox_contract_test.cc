@@ -88,7 +88,8 @@ TEST_F(OutboxContractTest, WakeAllMakesWaitingMessagesDueNow) {
 
 TEST_F(OutboxContractTest, ClaimsComeOldestFirstAndRespectTheLimit) {
   for (int i = 0; i < 5; ++i)
-    ASSERT_TRUE(outbox_.Submit(Letter("m" + std::to_string(i) + "@example.org"), {}, kNow + i).ok());
+    ASSERT_TRUE(
+        outbox_.Submit(Letter("m" + std::to_string(i) + "@example.org"), {}, kNow + i).ok());
   auto batch = outbox_.ClaimDue(kNow + 10, 3, 120);
   ASSERT_EQ(batch->size(), 3u);
   EXPECT_EQ((*batch)[0].message.to, "m0@example.org");
@@ -106,9 +107,8 @@ TEST_F(OutboxContractTest, ABudgetRefusesTheMessageOverItAndResetsWithItsWindow)
   // Charge counts against the same budget.
   EXPECT_EQ(outbox_.Charge(limits, kNow + 3).code(), StatusCode::kResourceExhausted);
   // Another subject has its own budget; a new window starts afresh.
-  EXPECT_TRUE(outbox_.Submit(Letter("b@example.org"), {{"address:b@example.org", 2, 3600}},
-                             kNow + 3)
-                  .ok());
+  EXPECT_TRUE(
+      outbox_.Submit(Letter("b@example.org"), {{"address:b@example.org", 2, 3600}}, kNow + 3).ok());
   EXPECT_TRUE(outbox_.Submit(Letter("a@example.org"), limits, kNow + 3600).ok());
 }
 

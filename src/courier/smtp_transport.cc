@@ -36,7 +36,8 @@ class SmtpTransport final : public Transport {
                  const std::string& mime) override {
     CURL* curl = curl_easy_init();
     if (!curl) return UnavailableError("libcurl could not start a transfer");
-    curl_slist* recipients = curl_slist_append(nullptr, ("<" + AddressOf(message.message.to) + ">").c_str());
+    curl_slist* recipients =
+        curl_slist_append(nullptr, ("<" + AddressOf(message.message.to) + ">").c_str());
     Upload upload{&mime};
     std::string from = "<" + from_address + ">";
     curl_easy_setopt(curl, CURLOPT_URL, settings_.url.c_str());
@@ -49,8 +50,10 @@ class SmtpTransport final : public Transport {
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, settings_.connect_timeout_seconds);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, settings_.timeout_seconds);
-    if (settings_.require_starttls) curl_easy_setopt(curl, CURLOPT_USE_SSL, CURLUSESSL_ALL);
-    else curl_easy_setopt(curl, CURLOPT_USE_SSL, CURLUSESSL_TRY);
+    if (settings_.require_starttls)
+      curl_easy_setopt(curl, CURLOPT_USE_SSL, CURLUSESSL_ALL);
+    else
+      curl_easy_setopt(curl, CURLOPT_USE_SSL, CURLUSESSL_TRY);
     if (!settings_.username.empty()) {
       curl_easy_setopt(curl, CURLOPT_USERNAME, settings_.username.c_str());
       curl_easy_setopt(curl, CURLOPT_PASSWORD, settings_.password.c_str());
@@ -63,7 +66,8 @@ class SmtpTransport final : public Transport {
     curl_slist_free_all(recipients);
     curl_easy_cleanup(curl);
     if (code == CURLE_OK) return OkStatus();
-    std::string why = std::string(curl_easy_strerror(code)) + (error[0] ? ": " + std::string(error) : "");
+    std::string why =
+        std::string(curl_easy_strerror(code)) + (error[0] ? ": " + std::string(error) : "");
     if (reply > 0) why += " (reply " + std::to_string(reply) + ")";
     // RFC 5321 §4.2.1: 5yz is a permanent refusal, 4yz (and no answer at all) is worth a retry.
     if (reply >= 500 && reply < 600) return FailedPreconditionError(why);

@@ -118,8 +118,7 @@ Status SqliteOutbox::MarkSent(int64_t id, int64_t now) {
   });
 }
 
-Status SqliteOutbox::MarkFailed(int64_t id, const std::string& error, int64_t retry_at,
-                                bool dead) {
+Status SqliteOutbox::MarkFailed(int64_t id, const std::string& error, int64_t retry_at, bool dead) {
   return db_.Write([&](Connection& c) {
     PORTICO_ASSIGN_OR_RETURN(
         auto s, c.Prepare("UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ?, "
@@ -156,8 +155,8 @@ StatusOr<std::vector<StoredMessage>> SqliteOutbox::List(int limit) {
   std::vector<StoredMessage> out;
   PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
     out.clear();
-    PORTICO_ASSIGN_OR_RETURN(
-        auto s, c.Prepare(std::string("SELECT ") + kColumns + " FROM outbox ORDER BY id DESC LIMIT ?"));
+    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(std::string("SELECT ") + kColumns +
+                                               " FROM outbox ORDER BY id DESC LIMIT ?"));
     s.Bind(1, int64_t{limit});
     while (true) {
       PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -205,14 +204,13 @@ StatusOr<int> SqliteOutbox::Purge(int64_t sent_before, int64_t now) {
   int deleted = 0;
   PORTICO_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
     deleted = 0;
-    PORTICO_ASSIGN_OR_RETURN(
-        auto s, c.Prepare("DELETE FROM outbox WHERE state = 'sent' AND sent_at < ?"));
+    PORTICO_ASSIGN_OR_RETURN(auto s,
+                             c.Prepare("DELETE FROM outbox WHERE state = 'sent' AND sent_at < ?"));
     s.Bind(1, sent_before);
     PORTICO_RETURN_IF_ERROR(s.Run());
     deleted += c.Changes();
     // A budget window is at most a day long; older rows no longer limit anything.
-    PORTICO_ASSIGN_OR_RETURN(auto b,
-                             c.Prepare("DELETE FROM mail_budgets WHERE window_start < ?"));
+    PORTICO_ASSIGN_OR_RETURN(auto b, c.Prepare("DELETE FROM mail_budgets WHERE window_start < ?"));
     b.Bind(1, now - 86400);
     PORTICO_RETURN_IF_ERROR(b.Run());
     deleted += c.Changes();

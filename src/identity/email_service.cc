@@ -29,8 +29,7 @@ json::object ParseData(const std::string& data) {
 }  // namespace
 
 EmailService::EmailService(IdentityStore& identity, EmailStore& store, AccountService& accounts,
-                           Mailer& mailer, Clock& clock, crypto::Random& random,
-                           MailPolicy policy)
+                           Mailer& mailer, Clock& clock, crypto::Random& random, MailPolicy policy)
     : identity_(identity),
       store_(store),
       accounts_(accounts),
@@ -51,6 +50,27 @@ std::string EmailService::NewCode() {
     std::string code = std::to_string(v % 1000000);
     return std::string(6 - code.size(), '0') + code;
   }
+}
+
+Status EmailService::SendOrDrop(const Mail& mail) {
+  Status sent = mailer_.Send(mail);
+  return sent.code() == StatusCode::kResourceExhausted ? OkStatus() : sent;
+}
+
+Status EmailService::SendWithToken(const Mail& mail, const std::string& token_hash) {
+  Status sent = mailer_.Send(mail);
+  if (sent.code() != StatusCode::kResourceExhausted) return sent;
+  // Over budget: the message is not sent, and its token must not stay guessable (its code would
+  // otherwise give a stranger five more guesses per request).
+  return store_.Expire(token_hash, clock_.NowSeconds());
+}
+
+void EmailService::Notify(const Mail& mail) {
+  // After a committed change the person's answer is success; a notice that cannot be queued is
+  // an operator's problem, reported in the log.
+  Status sent = SendOrDrop(mail);
+  if (!sent.ok())
+    log::Error("notice_not_queued", {{"account", mail.account_id}, {"status", sent.ToString()}});
 }
 
 std::string EmailService::NewPublicId() { return crypto::RandomToken(random_, 12); }
@@ -95,8 +115,7 @@ StatusOr<PendingSignUp> EmailService::BeginSignUp(const SignUpRequest& request,
                                                   std::string_view return_to, Field* field) {
   PORTICO_ASSIGN_OR_RETURN(CheckedSignUp checked, accounts_.CheckSignUp(request, field));
   auto existing = identity_.FindAccountByEmailKey(checked.email_key);
-  if (!existing.ok() && existing.status().code() != StatusCode::kNotFound)
-    return existing.status();
+  if (!existing.ok() && existing.status().code() != StatusCode::kNotFound) return existing.status();
 
   PendingSignUp pending;
   pending.flow_token = crypto::RandomToken(random_, 32);
@@ -137,19 +156,23 @@ StatusOr<PendingSignUp> EmailService::BeginSignUp(const SignUpRequest& request,
     mail.kind = MailKind::kSignUpVerify;
     mail.code = code;
   }
-  PORTICO_RETURN_IF_ERROR(mailer_.Send(mail));
+  PORTICO_RETURN_IF_ERROR(
+      mail.link_token.empty() ? SendOrDrop(mail) : SendWithToken(mail, HashToken(mail.link_token)));
   return pending;
 }
 
 StatusOr<EmailToken> EmailService::SignUpOfFlow(std::string_view flow_token) {
   if (flow_token.empty()) return NotFoundError("no sign-up");
-  return store_.FindByFlow(HashToken(flow_token));
+  PORTICO_ASSIGN_OR_RETURN(EmailToken token, store_.FindByFlow(HashToken(flow_token)));
+  // Used, expired, or ended by wrong codes (which also mark it used): the flow is over.
+  if (token.used_at || token.expires_at <= clock_.NowSeconds())
+    return NotFoundError("sign-up ended");
+  return token;
 }
 
 Status EmailService::ResendSignUp(std::string_view flow_token) {
   PORTICO_ASSIGN_OR_RETURN(EmailToken token, SignUpOfFlow(flow_token));
   int64_t now = clock_.NowSeconds();
-  if (token.used_at || token.expires_at <= now) return NotFoundError("sign-up ended");
   std::string link = crypto::RandomToken(random_, 32);
   std::string new_hash = HashToken(link);
   std::string code = NewCode();
@@ -173,7 +196,7 @@ Status EmailService::ResendSignUp(std::string_view flow_token) {
       mail.name = existing->profile.display_name;
     }
   }
-  return mailer_.Send(mail);
+  return SendWithToken(mail, new_hash);
 }
 
 StatusOr<CompletedSignUp> EmailService::FinishSignUp(const EmailToken& token, bool sign_in,
@@ -244,10 +267,10 @@ StatusOr<LinkView> EmailService::InspectLink(std::string_view link_token) {
     return token.status();
   }
   view.token = std::move(*token);
-  view.state = view.token.used_at                                  ? LinkState::kUsed
-               : view.token.expires_at <= clock_.NowSeconds()      ? LinkState::kExpired
+  view.state = view.token.used_at                                      ? LinkState::kUsed
+               : view.token.expires_at <= clock_.NowSeconds()          ? LinkState::kExpired
                : view.token.code_failures >= policy_.max_code_failures ? LinkState::kUsed
-                                                                   : LinkState::kLive;
+                                                                       : LinkState::kLive;
   return view;
 }
 
@@ -258,6 +281,8 @@ Status EmailService::RequestPasswordReset(std::string_view input) {
   std::string key = EmailKey(address);
   auto account = identity_.FindAccountByEmailKey(key);
   if (!account.ok() && account.status().code() != StatusCode::kNotFound) return account.status();
+  // An account the operator locked is treated as unknown: a reset must not lift the lock.
+  if (account.ok() && account->disabled_at) account = NotFoundError("locked");
   EmailToken token;
   token.purpose = TokenPurpose::kReset;
   token.address = address;
@@ -275,7 +300,7 @@ Status EmailService::RequestPasswordReset(std::string_view input) {
   mail.name = account->profile.display_name;
   mail.link_token = link;
   mail.limited = true;
-  return mailer_.Send(mail);
+  return SendWithToken(mail, HashToken(link));
 }
 
 StatusOr<ResetResult> EmailService::ResetPassword(std::string_view link_token,
@@ -287,11 +312,11 @@ StatusOr<ResetResult> EmailService::ResetPassword(std::string_view link_token,
       view.token.account_id.empty())
     return NotFoundError("no live reset link");
   PORTICO_ASSIGN_OR_RETURN(Account account, identity_.FindAccountById(view.token.account_id));
+  if (account.disabled_at) return NotFoundError("the account is locked");
   *field = Field::kPassword;
   auto normalized = PasswordPolicy::Normalize(new_password);
   if (!normalized.ok())
-    return InvalidArgumentError(
-        accounts_.password_policy().Explain(PasswordProblem::kNotUtf8));
+    return InvalidArgumentError(accounts_.password_policy().Explain(PasswordProblem::kNotUtf8));
   PasswordProblem problem = accounts_.password_policy().Check(*normalized, account.email);
   if (problem != PasswordProblem::kNone)
     return InvalidArgumentError(accounts_.password_policy().Explain(problem));
@@ -303,7 +328,11 @@ StatusOr<ResetResult> EmailService::ResetPassword(std::string_view link_token,
   PORTICO_ASSIGN_OR_RETURN(result.ended, identity_.ListSessions(token.account_id));
   PORTICO_ASSIGN_OR_RETURN(result.session,
                            accounts_.ResetPassword(account, new_password, client, field));
-  PORTICO_RETURN_IF_ERROR(NotifyPasswordChanged(account));
+  // Following the link proved the mailbox: an address from before verification existed counts
+  // as verified from now on.
+  PORTICO_RETURN_IF_ERROR(
+      store_.MarkVerified(token.account_id, token.address_key, clock_.NowSeconds()));
+  Notify(PasswordNotice(account));
   return result;
 }
 
@@ -318,7 +347,7 @@ Status EmailService::SendNameHints(std::string_view input) {
   mail.limited = true;
   if (!account.ok()) {
     mail.kind = MailKind::kNoAccount;
-    return mailer_.Send(mail);
+    return SendOrDrop(mail);
   }
   mail.kind = MailKind::kNameHints;
   mail.account_id = account->id;
@@ -329,7 +358,7 @@ Status EmailService::SendNameHints(std::string_view input) {
     if (e.primary) hint += " (sign-in address)";
     mail.hints.push_back(hint);
   }
-  return mailer_.Send(mail);
+  return SendOrDrop(mail);
 }
 
 // ---- addresses ----
@@ -350,7 +379,9 @@ Status EmailService::AddAddress(const ActiveSession& active, std::string_view in
   std::string key = EmailKey(address);
   PORTICO_ASSIGN_OR_RETURN(auto addresses, store_.ListAddresses(active.account.id));
   for (const EmailEntry& e : addresses) {
-    if (e.address_key == key) return InvalidArgumentError("This address is already yours.");
+    // An address from before verification existed may be confirmed now; others are done.
+    if (e.address_key == key && e.verified_at)
+      return InvalidArgumentError("This address is already yours.");
   }
   if (static_cast<int>(addresses.size()) >= policy_.max_addresses)
     return ResourceExhaustedError("You have as many addresses as an account can hold (" +
@@ -381,7 +412,7 @@ Status EmailService::AddAddress(const ActiveSession& active, std::string_view in
   mail.code = code;
   mail.limited = true;
   log::Info("address_added_pending", {{"account", active.account.id}});
-  return mailer_.Send(mail);
+  return SendWithToken(mail, HashToken(link));
 }
 
 StatusOr<Account> EmailService::FinishAddress(const EmailToken& token) {
@@ -390,14 +421,30 @@ StatusOr<Account> EmailService::FinishAddress(const EmailToken& token) {
   if (const json::value* v = data.if_contains("primary"); v && v->is_bool())
     make_primary = v->as_bool();
   std::optional<EmailEntry> previous;
-  Status added = store_.AddVerifiedAddress(token.account_id, token.address, token.address_key,
-                                           make_primary, policy_.max_addresses,
-                                           clock_.NowSeconds(), &previous);
+  PORTICO_ASSIGN_OR_RETURN(auto addresses, store_.ListAddresses(token.account_id));
+  for (const EmailEntry& e : addresses) {
+    if (e.address_key != token.address_key) continue;
+    // The account's own address from before verification existed: confirmed now.
+    PORTICO_RETURN_IF_ERROR(
+        store_.MarkVerified(token.account_id, token.address_key, clock_.NowSeconds()));
+    if (make_primary && !e.primary) {
+      EmailEntry old;
+      PORTICO_RETURN_IF_ERROR(
+          store_.SetPrimary(token.account_id, token.address_key, clock_.NowSeconds(), &old));
+      previous = old;
+    }
+    PORTICO_ASSIGN_OR_RETURN(Account account, identity_.FindAccountById(token.account_id));
+    if (previous) TellOldAddress(account, *previous, token.address);
+    return account;
+  }
+  Status added =
+      store_.AddVerifiedAddress(token.account_id, token.address, token.address_key, make_primary,
+                                policy_.max_addresses, clock_.NowSeconds(), &previous);
   if (!added.ok()) return added;
   PORTICO_ASSIGN_OR_RETURN(Account account, identity_.FindAccountById(token.account_id));
   log::Info("address_verified", {{"account", account.id}, {"primary", make_primary}});
   if (previous) {
-    PORTICO_RETURN_IF_ERROR(TellOldAddress(account, *previous, token.address));
+    TellOldAddress(account, *previous, token.address);
   } else {
     Mail mail;
     mail.kind = MailKind::kAddressAdded;
@@ -406,7 +453,7 @@ StatusOr<Account> EmailService::FinishAddress(const EmailToken& token) {
     mail.account_id = account.id;
     mail.name = account.profile.display_name;
     mail.other_address = token.address;
-    PORTICO_RETURN_IF_ERROR(mailer_.Send(mail));
+    Notify(mail);
   }
   return account;
 }
@@ -434,8 +481,9 @@ StatusOr<Account> EmailService::ConfirmAddressWithLink(std::string_view link_tok
   return FinishAddress(token);
 }
 
-Status EmailService::TellOldAddress(const Account& account, const EmailEntry& previous,
-                                    const std::string& new_address) {
+void EmailService::TellOldAddress(const Account& account, const EmailEntry& previous,
+                                  const std::string& new_address) {
+  log::Info("primary_address_changed", {{"account", account.id}});
   EmailToken undo;
   undo.purpose = TokenPurpose::kUndo;
   undo.account_id = account.id;
@@ -444,7 +492,12 @@ Status EmailService::TellOldAddress(const Account& account, const EmailEntry& pr
   json::object data;
   data["replaced_by"] = EmailKey(new_address);
   undo.data = json::serialize(data);
-  PORTICO_ASSIGN_OR_RETURN(std::string link, IssueToken(undo, policy_.undo_seconds, nullptr));
+  auto link = IssueToken(undo, policy_.undo_seconds, nullptr);
+  if (!link.ok()) {
+    log::Error("undo_link_not_created",
+               {{"account", account.id}, {"status", link.status().ToString()}});
+    return;
+  }
   Mail mail;
   mail.kind = MailKind::kAddressChanged;
   mail.to = previous.address;
@@ -452,9 +505,8 @@ Status EmailService::TellOldAddress(const Account& account, const EmailEntry& pr
   mail.account_id = account.id;
   mail.name = account.profile.display_name;
   mail.other_address = new_address;
-  mail.link_token = link;
-  log::Info("primary_address_changed", {{"account", account.id}});
-  return mailer_.Send(mail);
+  mail.link_token = *link;
+  Notify(mail);
 }
 
 Status EmailService::MakePrimary(const ActiveSession& active, std::string_view address_key,
@@ -467,12 +519,25 @@ Status EmailService::MakePrimary(const ActiveSession& active, std::string_view a
                                             clock_.NowSeconds(), &previous));
   if (previous.address_key == address_key) return OkStatus();
   PORTICO_ASSIGN_OR_RETURN(Account account, identity_.FindAccountById(active.account.id));
-  return TellOldAddress(account, previous, account.email);
+  TellOldAddress(account, previous, account.email);
+  return OkStatus();
 }
 
 Status EmailService::RemoveAddress(const ActiveSession& active, std::string_view address_key) {
+  PORTICO_ASSIGN_OR_RETURN(auto addresses, store_.ListAddresses(active.account.id));
+  std::string removed;
+  for (const EmailEntry& e : addresses)
+    if (e.address_key == address_key) removed = e.address;
   PORTICO_RETURN_IF_ERROR(store_.RemoveAddress(active.account.id, std::string(address_key)));
   log::Info("address_removed", {{"account", active.account.id}});
+  Mail mail;
+  mail.kind = MailKind::kAddressRemoved;
+  mail.to = active.account.email;
+  mail.to_key = EmailKey(active.account.email);
+  mail.account_id = active.account.id;
+  mail.name = active.account.profile.display_name;
+  mail.other_address = removed;
+  Notify(mail);
   return OkStatus();
 }
 
@@ -489,8 +554,7 @@ StatusOr<UndoResult> EmailService::UndoAddressChange(std::string_view link_token
   result.restored_address = token.address;
   PORTICO_ASSIGN_OR_RETURN(result.ended, identity_.ListSessions(token.account_id));
   json::object data = ParseData(token.data);
-  PORTICO_RETURN_IF_ERROR(store_.RestorePrimary(token.account_id, token.address,
-                                                token.address_key,
+  PORTICO_RETURN_IF_ERROR(store_.RestorePrimary(token.account_id, token.address, token.address_key,
                                                 JsonString(data, "replaced_by"),
                                                 clock_.NowSeconds()));
   log::Info("address_change_undone", {{"account", token.account_id}});
@@ -505,14 +569,18 @@ StatusOr<UndoResult> EmailService::UndoAddressChange(std::string_view link_token
   return result;
 }
 
-Status EmailService::NotifyPasswordChanged(const Account& account) {
+Mail EmailService::PasswordNotice(const Account& account) {
   Mail mail;
   mail.kind = MailKind::kPasswordChanged;
   mail.to = account.email;
   mail.to_key = EmailKey(account.email);
   mail.account_id = account.id;
   mail.name = account.profile.display_name;
-  return mailer_.Send(mail);
+  return mail;
+}
+
+void EmailService::NotifyPasswordChanged(const Account& account) {
+  Notify(PasswordNotice(account));
 }
 
 }  // namespace portico::identity

@@ -72,23 +72,23 @@ struct ResetResult {
 
 class EmailService {
  public:
-  EmailService(IdentityStore& identity, EmailStore& store, AccountService& accounts,
-               Mailer& mailer, Clock& clock, crypto::Random& random, MailPolicy policy = {});
+  EmailService(IdentityStore& identity, EmailStore& store, AccountService& accounts, Mailer& mailer,
+               Clock& clock, crypto::Random& random, MailPolicy policy = {});
 
   // ---- sign-up (N4–N6) ----
   // Checks the form, then mails a link and code (new address) or a notice (registered address).
   // The answer is the same either way. Errors: kInvalidArgument (with `*field`), kUnavailable.
   StatusOr<PendingSignUp> BeginSignUp(const SignUpRequest& request, std::string_view return_to,
                                       Field* field);
-  // The sign-up of a flow cookie (its address, for the "check your mail" page). kNotFound.
+  // The live sign-up of a flow cookie (its address, for the "check your mail" page).
+  // Errors: kNotFound (none, or it ended: used, expired, or too many wrong codes).
   StatusOr<EmailToken> SignUpOfFlow(std::string_view flow_token);
   // Sends the flow's message again with a new link and code (budgeted). kNotFound when gone.
   Status ResendSignUp(std::string_view flow_token);
   // Errors: kInvalidArgument (wrong code), kNotFound (no live sign-up: used, expired, or too many
   // wrong codes), kAlreadyExists (the address got an account meanwhile).
   StatusOr<CompletedSignUp> CompleteSignUpWithCode(std::string_view flow_token,
-                                                   std::string_view code,
-                                                   const ClientInfo& client);
+                                                   std::string_view code, const ClientInfo& client);
   // The link: completes the sign-up; signs in only when `flow_token` is this sign-up's (the link
   // opened in the browser that signed up). Errors: kNotFound, kAlreadyExists.
   StatusOr<CompletedSignUp> CompleteSignUpWithLink(std::string_view link_token,
@@ -119,8 +119,8 @@ class EmailService {
   Status AddAddress(const ActiveSession& active, std::string_view address,
                     std::string_view current_password, bool make_primary, Field* field);
   // Errors: kInvalidArgument (wrong code), kNotFound, kAlreadyExists, kResourceExhausted.
-  StatusOr<Account> ConfirmAddressWithCode(const ActiveSession& active,
-                                           std::string_view public_id, std::string_view code);
+  StatusOr<Account> ConfirmAddressWithCode(const ActiveSession& active, std::string_view public_id,
+                                           std::string_view code);
   StatusOr<Account> ConfirmAddressWithLink(std::string_view link_token);
   // A verified alias becomes the sign-in name; the old one is told, with an undo link.
   Status MakePrimary(const ActiveSession& active, std::string_view address_key,
@@ -131,8 +131,9 @@ class EmailService {
   // removed, every session ends. Errors: kNotFound (link used or expired), kAlreadyExists.
   StatusOr<UndoResult> UndoAddressChange(std::string_view link_token);
 
-  // Tells the account's primary address that its password changed.
-  Status NotifyPasswordChanged(const Account& account);
+  // Tells the account's primary address that its password changed (failures are logged: the
+  // change itself is already committed).
+  void NotifyPasswordChanged(const Account& account);
 
   // "ada@example.org" → "a••@e••••••.org": enough for the owner to recognise, little for others.
   static std::string MaskAddress(std::string_view address);
@@ -147,8 +148,17 @@ class EmailService {
   StatusOr<Account> FinishAddress(const EmailToken& token);
   StatusOr<CompletedSignUp> FinishSignUp(const EmailToken& token, bool sign_in,
                                          const ClientInfo& client);
-  Status TellOldAddress(const Account& account, const EmailEntry& previous,
-                        const std::string& new_address);
+  // Mails the old primary address its undo link; failures are logged, not returned, because
+  // the change they report is already committed.
+  void TellOldAddress(const Account& account, const EmailEntry& previous,
+                      const std::string& new_address);
+  // Send, with a spent budget treated as sent (notices, hints).
+  Status SendOrDrop(const Mail& mail);
+  // Send for a message that carries a token: over budget, the token is spent unsent.
+  Status SendWithToken(const Mail& mail, const std::string& token_hash);
+  // Send after a committed change: failures go to the log.
+  void Notify(const Mail& mail);
+  static Mail PasswordNotice(const Account& account);
 
   IdentityStore& identity_;
   EmailStore& store_;

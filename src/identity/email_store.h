@@ -38,9 +38,10 @@ struct EmailToken {
   std::string account_id;  // "" for sign-ups
   std::string address;     // as typed
   std::string address_key;
-  std::string code_hash;   // SHA-256(token_hash || code), or "" when no code goes with it
-  std::string data;        // JSON, by purpose: sign-up {given,family,password_hash,return_to};
-                           // verify {primary}; undo {replaced_key}
+  std::string code_hash;  // SHA-256(token_hash || code), or "" when no code goes with it
+  // JSON, by purpose: sign-up {given_name, family_name, display_name, password_hash,
+  // return_to}; signup_existing {return_to}; verify {primary}; undo {replaced_by}.
+  std::string data;
   int64_t created_at = 0;
   int64_t expires_at = 0;
   std::optional<int64_t> used_at;
@@ -79,13 +80,19 @@ class EmailStore {
   virtual StatusOr<EmailToken> Consume(const std::string& token_hash, TokenPurpose purpose,
                                        int64_t now) = 0;
   // Checks `code` against the target's unused, unexpired token: kAccepted marks it used (and
-  // fills `*token`); kWrong counts a failure (the token dies at `max_failures`); kGone when
-  // there is no live token.
+  // fills `*token`); kWrong counts a failure, and the `max_failures`-th marks the token used, so
+  // its link dies with its code; kGone when there is no live token.
   virtual StatusOr<CodeVerdict> ConsumeCode(const CodeTarget& target, const std::string& code,
                                             int64_t now, int max_failures, EmailToken* token) = 0;
-  // Gives a live token a new link and code (re-send). Errors: kNotFound.
+  // Gives a live token a new link and code (re-send); its failure count carries over.
+  // Errors: kNotFound.
   virtual Status Renew(const std::string& old_token_hash, const std::string& new_token_hash,
                        const std::string& new_code_hash, int64_t expires_at) = 0;
+  // Spends a token without using it (its message could not be sent). OK when already spent.
+  virtual Status Expire(const std::string& token_hash, int64_t now) = 0;
+  // Marks one of the account's addresses verified (a reset link proved the mailbox).
+  virtual Status MarkVerified(const std::string& account_id, const std::string& key,
+                              int64_t now) = 0;
   // The account's live tokens of `purpose`, newest first.
   virtual StatusOr<std::vector<EmailToken>> LiveTokens(const std::string& account_id,
                                                        TokenPurpose purpose, int64_t now) = 0;

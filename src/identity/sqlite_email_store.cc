@@ -45,7 +45,7 @@ StatusOr<EmailToken> QueryOneToken(store::sqlite::Database& db, const char* wher
   std::optional<EmailToken> found;
   PORTICO_RETURN_IF_ERROR(db.Read([&](Connection& c) {
     PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(std::string("SELECT ") + kTokenColumns +
-                                                " FROM email_tokens WHERE " + where));
+                                               " FROM email_tokens WHERE " + where));
     s.BindBlob(1, blob);
     PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
     if (row) found = ReadToken(s);
@@ -115,16 +115,20 @@ std::string HashCode(const std::string& token_hash, const std::string& code) {
 
 Status SqliteEmailStore::CreateToken(const EmailToken& t) {
   return db_.Write([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(std::string("INSERT INTO email_tokens (") +
-                                                kTokenColumns +
-                                                ") VALUES (?,?,?,?,?,?,?,?,?,?,?,NULL,0)"));
+    PORTICO_ASSIGN_OR_RETURN(auto s,
+                             c.Prepare(std::string("INSERT INTO email_tokens (") + kTokenColumns +
+                                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,NULL,0)"));
     s.BindBlob(1, t.token_hash).Bind(2, t.public_id);
-    if (t.flow_hash.empty()) s.BindNull(3);
-    else s.BindBlob(3, t.flow_hash);
+    if (t.flow_hash.empty())
+      s.BindNull(3);
+    else
+      s.BindBlob(3, t.flow_hash);
     s.Bind(4, PurposeName(t.purpose)).Bind(5, t.account_id).Bind(6, t.address);
     s.Bind(7, t.address_key);
-    if (t.code_hash.empty()) s.BindNull(8);
-    else s.BindBlob(8, t.code_hash);
+    if (t.code_hash.empty())
+      s.BindNull(8);
+    else
+      s.BindBlob(8, t.code_hash);
     s.Bind(9, t.data).Bind(10, t.created_at).Bind(11, t.expires_at);
     return s.Run();
   });
@@ -138,8 +142,8 @@ StatusOr<EmailToken> SqliteEmailStore::FindByFlow(const std::string& flow_hash) 
   return QueryOneToken(db_, "flow_hash = ?", flow_hash);
 }
 
-StatusOr<EmailToken> SqliteEmailStore::Consume(const std::string& token_hash,
-                                               TokenPurpose purpose, int64_t now) {
+StatusOr<EmailToken> SqliteEmailStore::Consume(const std::string& token_hash, TokenPurpose purpose,
+                                               int64_t now) {
   std::optional<EmailToken> consumed;
   PORTICO_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
     consumed.reset();
@@ -163,14 +167,16 @@ StatusOr<CodeVerdict> SqliteEmailStore::ConsumeCode(const CodeTarget& target,
   CodeVerdict verdict = CodeVerdict::kGone;
   PORTICO_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
     verdict = CodeVerdict::kGone;
-    std::string where = target.flow_hash.empty() ? "account_id = ?1 AND public_id = ?2"
-                                                  : "flow_hash = ?1";
+    std::string where =
+        target.flow_hash.empty() ? "account_id = ?1 AND public_id = ?2" : "flow_hash = ?1";
     PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(std::string("SELECT ") + kTokenColumns +
-                                                " FROM email_tokens WHERE " + where +
-                                                " AND used_at IS NULL AND expires_at > ?3 AND "
-                                                "code_failures < ?4"));
-    if (target.flow_hash.empty()) s.Bind(1, target.account_id).Bind(2, target.public_id);
-    else s.BindBlob(1, target.flow_hash).BindNull(2);
+                                               " FROM email_tokens WHERE " + where +
+                                               " AND used_at IS NULL AND expires_at > ?3 AND "
+                                               "code_failures < ?4"));
+    if (target.flow_hash.empty())
+      s.Bind(1, target.account_id).Bind(2, target.public_id);
+    else
+      s.BindBlob(1, target.flow_hash).BindNull(2);
     s.Bind(3, now).Bind(4, int64_t{max_failures});
     PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) return OkStatus();
@@ -182,9 +188,12 @@ StatusOr<CodeVerdict> SqliteEmailStore::ConsumeCode(const CodeTarget& target,
     PORTICO_ASSIGN_OR_RETURN(
         auto u, c.Prepare(right ? "UPDATE email_tokens SET used_at = ? WHERE token_hash = ? "
                                   "AND used_at IS NULL"
-                                : "UPDATE email_tokens SET code_failures = code_failures + 1 "
-                                  "WHERE token_hash = ?2 AND ?1 = ?1"));
+                                : "UPDATE email_tokens SET code_failures = code_failures + 1, "
+                                  "used_at = CASE WHEN code_failures + 1 >= ?3 THEN ?1 END "
+                                  "WHERE token_hash = ?2"));
+    // The last wrong guess spends the token for good: its link stops working too.
     u.Bind(1, now).BindBlob(2, found.token_hash);
+    if (!right) u.Bind(3, int64_t{max_failures});
     PORTICO_RETURN_IF_ERROR(u.Run());
     if (right && c.Changes() == 1) {
       found.used_at = now;
@@ -201,13 +210,14 @@ StatusOr<CodeVerdict> SqliteEmailStore::ConsumeCode(const CodeTarget& target,
 Status SqliteEmailStore::Renew(const std::string& old_hash, const std::string& new_hash,
                                const std::string& new_code_hash, int64_t expires_at) {
   return db_.Write([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(
-        auto s, c.Prepare("UPDATE email_tokens SET token_hash = ?, code_hash = ?, "
-                          "code_failures = 0, expires_at = ? WHERE token_hash = ? AND "
-                          "used_at IS NULL"));
+    PORTICO_ASSIGN_OR_RETURN(auto s,
+                             c.Prepare("UPDATE email_tokens SET token_hash = ?, code_hash = ?, "
+                                       "expires_at = ? WHERE token_hash = ? AND used_at IS NULL"));
     s.BindBlob(1, new_hash);
-    if (new_code_hash.empty()) s.BindNull(2);
-    else s.BindBlob(2, new_code_hash);
+    if (new_code_hash.empty())
+      s.BindNull(2);
+    else
+      s.BindBlob(2, new_code_hash);
     s.Bind(3, expires_at).BindBlob(4, old_hash);
     PORTICO_RETURN_IF_ERROR(s.Run());
     if (c.Changes() != 1) return NotFoundError("no live token");
@@ -215,9 +225,28 @@ Status SqliteEmailStore::Renew(const std::string& old_hash, const std::string& n
   });
 }
 
+Status SqliteEmailStore::Expire(const std::string& token_hash, int64_t now) {
+  return db_.Write([&](Connection& c) {
+    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("UPDATE email_tokens SET used_at = ? WHERE "
+                                               "token_hash = ? AND used_at IS NULL"));
+    s.Bind(1, now).BindBlob(2, token_hash);
+    return s.Run();
+  });
+}
+
+Status SqliteEmailStore::MarkVerified(const std::string& account_id, const std::string& key,
+                                      int64_t now) {
+  return db_.Write([&](Connection& c) {
+    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("UPDATE account_emails SET verified_at = ? WHERE "
+                                               "account_id = ? AND address_key = ? AND "
+                                               "verified_at IS NULL"));
+    s.Bind(1, now).Bind(2, account_id).Bind(3, key);
+    return s.Run();
+  });
+}
+
 StatusOr<std::vector<EmailToken>> SqliteEmailStore::LiveTokens(const std::string& account_id,
-                                                               TokenPurpose purpose,
-                                                               int64_t now) {
+                                                               TokenPurpose purpose, int64_t now) {
   std::vector<EmailToken> out;
   PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
     out.clear();
@@ -317,8 +346,8 @@ Status SqliteEmailStore::RemoveAddress(const std::string& account_id, const std:
 
 Status SqliteEmailStore::RestorePrimary(const std::string& account_id,
                                         const std::string& restore_address,
-                                        const std::string& restore_key,
-                                        const std::string& drop_key, int64_t now) {
+                                        const std::string& restore_key, const std::string& drop_key,
+                                        int64_t now) {
   return db_.Write([&](Connection& c) {
     PORTICO_ASSIGN_OR_RETURN(auto present, ReadAddress(c, account_id, restore_key));
     if (!present) {

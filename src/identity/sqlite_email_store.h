@@ -19,14 +19,15 @@ class SqliteEmailStore final : public EmailStore {
   StatusOr<EmailToken> FindByFlow(const std::string& flow_hash) override;
   StatusOr<EmailToken> Consume(const std::string& token_hash, TokenPurpose purpose,
                                int64_t now) override;
-  StatusOr<CodeVerdict> ConsumeCode(const CodeTarget& target, const std::string& code,
-                                    int64_t now, int max_failures, EmailToken* token) override;
+  StatusOr<CodeVerdict> ConsumeCode(const CodeTarget& target, const std::string& code, int64_t now,
+                                    int max_failures, EmailToken* token) override;
   Status Renew(const std::string& old_token_hash, const std::string& new_token_hash,
                const std::string& new_code_hash, int64_t expires_at) override;
-  StatusOr<std::vector<EmailToken>> LiveTokens(const std::string& account_id,
-                                               TokenPurpose purpose, int64_t now) override;
-  Status Cancel(const std::string& account_id, const std::string& public_id,
-                int64_t now) override;
+  Status Expire(const std::string& token_hash, int64_t now) override;
+  Status MarkVerified(const std::string& account_id, const std::string& key, int64_t now) override;
+  StatusOr<std::vector<EmailToken>> LiveTokens(const std::string& account_id, TokenPurpose purpose,
+                                               int64_t now) override;
+  Status Cancel(const std::string& account_id, const std::string& public_id, int64_t now) override;
 
   StatusOr<std::vector<EmailEntry>> ListAddresses(const std::string& account_id) override;
   Status AddVerifiedAddress(const std::string& account_id, const std::string& address,

@@ -85,12 +85,12 @@ StatusOr<Account> QueryOneAccount(store::sqlite::Database& db, const std::string
 
 }  // namespace
 
-Status InsertAccountRows(Connection& c, const NewAccount& n,
-                         std::optional<int64_t> verified_at) {
+Status InsertAccountRows(Connection& c, const NewAccount& n, std::optional<int64_t> verified_at) {
   PORTICO_ASSIGN_OR_RETURN(
-      auto a, c.Prepare("INSERT INTO accounts (id, created_at, updated_at, given_name, family_name, "
-                        "display_name, street, city, region, postal_code, country, language, "
-                        "password_hash, password_changed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+      auto a,
+      c.Prepare("INSERT INTO accounts (id, created_at, updated_at, given_name, family_name, "
+                "display_name, street, city, region, postal_code, country, language, "
+                "password_hash, password_changed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   const Profile& p = n.profile;
   a.Bind(1, n.id).Bind(2, n.now).Bind(3, n.now).Bind(4, p.given_name).Bind(5, p.family_name);
   a.Bind(6, p.display_name).Bind(7, p.street).Bind(8, p.city).Bind(9, p.region);
@@ -105,9 +105,7 @@ Status InsertAccountRows(Connection& c, const NewAccount& n,
   return e.Run();
 }
 
-Status InsertSessionRow(Connection& c, const Session& session) {
-  return InsertSession(c, session);
-}
+Status InsertSessionRow(Connection& c, const Session& session) { return InsertSession(c, session); }
 
 StatusOr<Account> SqliteIdentityStore::CreateAccount(const NewAccount& n) {
   PORTICO_RETURN_IF_ERROR(

@@ -157,7 +157,8 @@ test('OP-prompt-create: prompt=create sends the person to sign-up and back to th
   const person = await s.person(t, 'newcomer', { given: 'Mary', family: 'Somerville' });
   const { flow, claims, tokens, config } = await signInAtSite(person, s.op, reg, { params: { prompt: 'create', scope: 'openid profile' } });
   assert.equal(flow.pages[0], 'signup', `prompt=create did not show sign-up: ${flow.pages}`);
-  assert.equal(flow.pages.at(-1), 'callback');
+  assert.equal(flow.pages[1], 'signup-code', `sign-up did not ask for the mailed code: ${flow.pages}`);
+  assert.equal(flow.pages.at(-1), 'callback', `after the code the person did not come back to the site: ${flow.pages}`);
   const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
   assert.equal(info.given_name, 'Mary', 'the new account is the one the site got');
   assert.equal(info.family_name, 'Somerville');

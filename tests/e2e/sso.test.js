@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { startServer } = require('./lib/server');
 const { launchBrowser, watchPage } = require('./lib/browser');
-const { uniqueEmail } = require('./lib/portico');
+const { uniqueEmail, SUBJECTS } = require('./lib/portico');
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -79,7 +79,7 @@ async function startResources(network) {
 
 test('a person signs in to the resources site through the Network, then again without a password, and signs out of both',
   { timeout: 120_000 }, async () => {
-    const network = await startServer();
+    const network = await startServer({ mailbox: true });
     const resources = await startResources(network);
     const browser = await launchBrowser();
     try {
@@ -89,13 +89,17 @@ test('a person signs in to the resources site through the Network, then again wi
       const watch = watchPage(page, 'sso');
       const email = uniqueEmail('sso');
 
-      // Create the account at the Network.
+      // Create the account at the Network: the form, then the code it mails to the address.
       await page.goto(`${network.baseURL}/signup`);
       await page.getByLabel('Given name', { exact: true }).fill('Ada');
       await page.getByLabel('Family name', { exact: true }).fill('Lovelace');
       await page.getByLabel('E-mail address', { exact: true }).fill(email);
       await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-      await Promise.all([page.waitForURL(`${network.baseURL}/`), page.getByRole('button', { name: 'Create account' }).click()]);
+      await Promise.all([page.waitForURL(`${network.baseURL}/signup/confirm`), page.getByRole('button', { name: 'Create account' }).click()]);
+      const message = await network.mailbox.waitFor({ to: email, subject: SUBJECTS.signUpCode });
+      assert.ok(message.code, `the sign-up mail holds no code:\n${message.text}`);
+      await page.getByLabel('Code', { exact: true }).fill(message.code);
+      await Promise.all([page.waitForURL(`${network.baseURL}/`), page.getByRole('button', { name: 'Confirm', exact: true }).click()]);
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.waitForURL(`${network.baseURL}/`);
 

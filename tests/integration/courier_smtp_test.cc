@@ -2,6 +2,8 @@
 // server down and back, dead letters after too many failures, nothing lost across a restart of
 // the courier, and the worker woken by a new message.
 #include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -13,9 +15,6 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "core/clock.h"
 #include "courier/courier.h"

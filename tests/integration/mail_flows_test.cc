@@ -147,10 +147,17 @@ TEST_F(MailFlowsTest, ASignUpDiesAfterFiveWrongCodesAndAfterADay) {
   std::string code = server_.LatestMail(email, "finish creating")->Code();
   std::string wrong = code == "000000" ? "000001" : "000000";
   b.Get("/signup/confirm");
+  // Four wrong codes are refused; the fifth ends the sign-up, and the page says so.
   for (int i = 0; i < 5; ++i) {
     HttpResult r = b.PostForm("/signup/confirm", {{"csrf_token", b.csrf_token()}, {"code", wrong}});
-    EXPECT_EQ(r.status, 400) << i;
+    EXPECT_EQ(r.status, i < 4 ? 400 : 410) << i;
   }
+  EXPECT_EQ(b.Get("/signup/confirm").status, 410);
+  // Neither a new code nor the mailed link brings it back.
+  EXPECT_EQ(b.PostForm("/signup/resend", {{"csrf_token", b.csrf_token()}}).status, 410);
+  auto mail = server_.LatestMail(email, "finish creating");
+  HttpResult link_page = b.Get(mail->LinkTarget());
+  EXPECT_EQ(link_page.status, 410);
   HttpResult late = b.PostForm("/signup/confirm", {{"csrf_token", b.csrf_token()}, {"code", code}});
   EXPECT_EQ(late.status, 410);
   EXPECT_EQ(SignIn(email, kPassword).status, 401);
@@ -167,6 +174,42 @@ TEST_F(MailFlowsTest, ASignUpDiesAfterFiveWrongCodesAndAfterADay) {
   EXPECT_EQ(expired.status, 410);
 }
 
+TEST_F(MailFlowsTest, ResendsStopAtTheBudgetAndTakeTheCodeWithThem) {
+  std::string email = UniqueEmail();
+  Browser b = NewBrowser();
+  ASSERT_EQ(StartSignUp(b, {email, kPassword}).status, 303);
+  b.Get("/signup/confirm");
+  // The sign-up's message and four re-sends spend the address's hour.
+  for (int i = 0; i < 4; ++i)
+    ASSERT_EQ(b.PostForm("/signup/resend", {{"csrf_token", b.csrf_token()}}).status, 200) << i;
+  std::string last_code = server_.LatestMail(email, "finish creating")->Code();
+  size_t before = server_.Mails().size();
+  // One more: no message, and the sign-up ends — its code no longer works (otherwise every
+  // re-send would be five more guesses for a stranger).
+  EXPECT_EQ(b.PostForm("/signup/resend", {{"csrf_token", b.csrf_token()}}).status, 410);
+  EXPECT_EQ(server_.Mails().size(), before);
+  HttpResult late =
+      b.PostForm("/signup/confirm", {{"csrf_token", b.csrf_token()}, {"code", last_code}});
+  EXPECT_EQ(late.status, 410);
+}
+
+TEST_F(MailFlowsTest, NamesInMailAreEscapedInHtmlAndKeptInText) {
+  std::string email = UniqueEmail();
+  Browser b = NewBrowser();
+  SignUpForm form{email, kPassword};
+  form.given_name = "<b>Ada</b>";
+  form.family_name = "O'Hara & Co";
+  ASSERT_EQ(StartSignUp(b, form).status, 303);
+  auto mail = server_.LatestMail(email, "finish creating");
+  ASSERT_TRUE(mail.has_value());
+  EXPECT_THAT(mail->html, HasSubstr("&lt;b&gt;Ada&lt;/b&gt;"));
+  EXPECT_THAT(mail->html, Not(HasSubstr("<b>Ada")));
+  EXPECT_THAT(mail->html, HasSubstr("&amp; Co"));
+  EXPECT_THAT(mail->text, HasSubstr("Hello <b>Ada</b> O'Hara & Co,"));
+  // Every link in the message points at the Network's public address.
+  EXPECT_EQ(mail->Link().rfind(server_.origin() + "/", 0), 0u);
+}
+
 TEST_F(MailFlowsTest, AResendReplacesTheCode) {
   std::string email = UniqueEmail();
   Browser b = NewBrowser();
@@ -176,7 +219,8 @@ TEST_F(MailFlowsTest, AResendReplacesTheCode) {
   ASSERT_EQ(b.PostForm("/signup/resend", {{"csrf_token", b.csrf_token()}}).status, 200);
   std::string second = server_.LatestMail(email, "finish creating")->Code();
   if (first != second) {
-    HttpResult old = b.PostForm("/signup/confirm", {{"csrf_token", b.csrf_token()}, {"code", first}});
+    HttpResult old =
+        b.PostForm("/signup/confirm", {{"csrf_token", b.csrf_token()}, {"code", first}});
     EXPECT_EQ(old.status, 400);
   }
   HttpResult fresh =
@@ -261,9 +305,10 @@ TEST_F(MailFlowsTest, OneResetLinkRedeemedInParallelSucceedsAtMostOnce) {
   for (int i = 0; i < kRacers; ++i) {
     threads.emplace_back([&, i] {
       HttpResult r = browsers[i].PostForm(
-          "/password/reset", {{"csrf_token", browsers[i].csrf_token()},
-                              {"token", tokens[i]},
-                              {"new_password", std::string(kNewPassword) + " " + std::to_string(i)}});
+          "/password/reset",
+          {{"csrf_token", browsers[i].csrf_token()},
+           {"token", tokens[i]},
+           {"new_password", std::string(kNewPassword) + " " + std::to_string(i)}});
       if (r.status == 303) ++successes;
       if (r.status >= 500) ++server_errors;
     });
@@ -327,11 +372,12 @@ TEST_F(MailFlowsTest, AnAddedAddressCountsOnceConfirmedAndSignsIn) {
   ASSERT_TRUE(account.ok());
   EXPECT_EQ(account->email, email);
   // The alias can go; the sign-in address cannot.
-  HttpResult primary_remove = b.PostForm(
-      "/account/email/remove", {{"csrf_token", b.csrf_token()}, {"key", identity::EmailKey(email)}});
+  HttpResult primary_remove =
+      b.PostForm("/account/email/remove",
+                 {{"csrf_token", b.csrf_token()}, {"key", identity::EmailKey(email)}});
   EXPECT_EQ(primary_remove.status, 400);
-  HttpResult removed = b.PostForm(
-      "/account/email/remove", {{"csrf_token", b.csrf_token()}, {"key", identity::EmailKey(alias)}});
+  HttpResult removed = b.PostForm("/account/email/remove", {{"csrf_token", b.csrf_token()},
+                                                            {"key", identity::EmailKey(alias)}});
   EXPECT_EQ(removed.status, 303);
   EXPECT_EQ(SignIn(alias, kPassword).status, 401);
 }
@@ -397,8 +443,7 @@ TEST_F(MailFlowsTest, ANewSignInAddressCanBeUndoneFromTheOldOne) {
   auto restored = server_.app().store().FindAccountByEmailKey(identity::EmailKey(old_address));
   ASSERT_TRUE(restored.ok());
   EXPECT_EQ(restored->email, old_address);
-  EXPECT_FALSE(
-      server_.app().store().FindAccountByEmailKey(identity::EmailKey(new_address)).ok());
+  EXPECT_FALSE(server_.app().store().FindAccountByEmailKey(identity::EmailKey(new_address)).ok());
   // The owner sets a new password straight away.
   HttpResult reset = SetPassword(owner, next, kNewPassword);
   EXPECT_EQ(reset.status, 303);

@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "flows.h"
 #include "http_client.h"
 #include "identity/email_address.h"
-#include "flows.h"
 #include "test_server.h"
 
 namespace portico::testing {

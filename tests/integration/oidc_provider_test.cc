@@ -14,12 +14,12 @@
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
+#include "flows.h"
 #include "http/form.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http_client.h"
 #include "jose/jws.h"
-#include "flows.h"
 #include "test_server.h"
 
 namespace portico::testing {

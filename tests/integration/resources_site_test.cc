@@ -12,11 +12,11 @@
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
+#include "flows.h"
 #include "http/form.h"
 #include "http/server.h"
 #include "http_client.h"
 #include "jose/jws.h"
-#include "flows.h"
 #include "test_server.h"
 
 namespace portico::testing {
@@ -101,7 +101,10 @@ class ResourcesSiteTest : public ::testing::Test {
 
 TEST_F(ResourcesSiteTest, ASignedInPersonIsGreetedWithoutAPassword) {
   Browser network(network_.port(), network_.origin());
-  ASSERT_EQ(SignUpWithMail(network, network_, {"ada.sso@example.com", kPassword, "/", "Ada", "Lovelace"}).status, 303);
+  ASSERT_EQ(
+      SignUpWithMail(network, network_, {"ada.sso@example.com", kPassword, "/", "Ada", "Lovelace"})
+          .status,
+      303);
   Browser site(port_, origin_);
   EXPECT_THAT(site.Get("/").body, HasSubstr("Sign in with Portico"));
   HttpResult callback = SignInAtResources(site, network);
@@ -113,7 +116,10 @@ TEST_F(ResourcesSiteTest, ASignedInPersonIsGreetedWithoutAPassword) {
 
 TEST_F(ResourcesSiteTest, SigningOutAtTheNetworkEndsTheSitesSession) {
   Browser network(network_.port(), network_.origin());
-  ASSERT_EQ(SignUpWithMail(network, network_, {"grace.sso@example.com", kPassword, "/", "Grace", "Hopper"}).status, 303);
+  ASSERT_EQ(SignUpWithMail(network, network_,
+                           {"grace.sso@example.com", kPassword, "/", "Grace", "Hopper"})
+                .status,
+            303);
   Browser site(port_, origin_);
   ASSERT_EQ(SignInAtResources(site, network).status, 302);
   ASSERT_THAT(site.Get("/").body, HasSubstr("Hello, Grace Hopper."));
@@ -125,7 +131,10 @@ TEST_F(ResourcesSiteTest, SigningOutAtTheNetworkEndsTheSitesSession) {
 
 TEST_F(ResourcesSiteTest, APasswordChangeOrALockEndsTheSitesSessionsToo) {
   Browser network(network_.port(), network_.origin());
-  ASSERT_EQ(SignUpWithMail(network, network_, {"mary.sso@example.com", kPassword, "/", "Mary", "Somerville"}).status, 303);
+  ASSERT_EQ(SignUpWithMail(network, network_,
+                           {"mary.sso@example.com", kPassword, "/", "Mary", "Somerville"})
+                .status,
+            303);
   // A second device of hers is signed in to the site; the first changes the password.
   Browser other_device(network_.port(), network_.origin());
   other_device.Get("/signin");
@@ -154,7 +163,10 @@ TEST_F(ResourcesSiteTest, APasswordChangeOrALockEndsTheSitesSessionsToo) {
 
 TEST_F(ResourcesSiteTest, SigningOutAtTheSiteEndsTheNetworkSessionToo) {
   Browser network(network_.port(), network_.origin());
-  ASSERT_EQ(SignUpWithMail(network, network_, {"alan.sso@example.com", kPassword, "/", "Alan", "Turing"}).status, 303);
+  ASSERT_EQ(
+      SignUpWithMail(network, network_, {"alan.sso@example.com", kPassword, "/", "Alan", "Turing"})
+          .status,
+      303);
   Browser site(port_, origin_);
   ASSERT_EQ(SignInAtResources(site, network).status, 302);
   HttpResult home = site.Get("/");
@@ -171,7 +183,9 @@ TEST_F(ResourcesSiteTest, SigningOutAtTheSiteEndsTheNetworkSessionToo) {
 
 TEST_F(ResourcesSiteTest, ACallbackWithoutTheBrowsersLoginOrWithAForeignIssuerIsRefused) {
   Browser network(network_.port(), network_.origin());
-  ASSERT_EQ(SignUpWithMail(network, network_, {"eve.sso@example.com", kPassword, "/", "Eve", "X"}).status, 303);
+  ASSERT_EQ(
+      SignUpWithMail(network, network_, {"eve.sso@example.com", kPassword, "/", "Eve", "X"}).status,
+      303);
   Browser victim(port_, origin_);
   HttpResult login = victim.Get("/login");
   std::string authorize = PathOn(*login.Header("location"), network_.origin());

@@ -112,7 +112,8 @@ std::vector<TestServer::Mail> TestServer::Mails() {
     std::string mime = "\r\n" + buffer.str();
     Mail mail;
     mail.to = Header(mime, "To");
-    if (mail.to.size() > 2 && mail.to.front() == '<') mail.to = mail.to.substr(1, mail.to.size() - 2);
+    if (mail.to.size() > 2 && mail.to.front() == '<')
+      mail.to = mail.to.substr(1, mail.to.size() - 2);
     mail.subject = Header(mime, "Subject");
     mail.text = PartBody(mime, "text/plain");
     mail.html = PartBody(mime, "text/html");

@@ -6,8 +6,8 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 #include <thread>
+#include <vector>
 
 #include "core/clock.h"
 #include "http/server.h"
@@ -31,10 +31,10 @@ class TestServer {
   struct Mail {
     std::string to;  // the bare address
     std::string subject;
-    std::string text;  // the decoded text/plain part
-    std::string html;  // the decoded text/html part
-    std::string Code() const;  // the first run of six digits in the text, or ""
-    std::string Link() const;  // the first http(s) URL in the text, or ""
+    std::string text;                // the decoded text/plain part
+    std::string html;                // the decoded text/html part
+    std::string Code() const;        // the first run of six digits in the text, or ""
+    std::string Link() const;        // the first http(s) URL in the text, or ""
     std::string LinkTarget() const;  // Link() without scheme and host: "/path?query"
   };
   std::vector<Mail> Mails();

@@ -2,7 +2,9 @@
 -- (sign-up and address verification, password reset, undo of an e-mail change).
 -- Formats: docs/formats/network-schema.md.
 
--- Messages are rendered when queued and delivered by the courier's worker (src/courier/).
+-- Messages are rendered when queued and delivered by the courier's worker (src/courier/). The
+-- bodies hold live links and codes: the table is as secret as the tokens below, and sent rows
+-- are purged after 30 days.
 CREATE TABLE outbox (
   id               INTEGER PRIMARY KEY,
   recipient        TEXT NOT NULL,

@@ -34,6 +34,9 @@ KindInfo InfoFor(identity::MailKind kind) {
     case K::kAddressAdded:
       return {"mail_address_added", "address-added", "An address was added to your account",
               nullptr};
+    case K::kAddressRemoved:
+      return {"mail_address_removed", "address-removed", "An address was removed from your account",
+              nullptr};
     case K::kNameHints:
       return {"mail_name_hints", "name-hints", "The addresses of your account", nullptr};
     case K::kNoAccount:
@@ -79,11 +82,8 @@ std::vector<courier::RateLimit> AccountMailer::LimitsFor(const identity::Mail& m
 Status AccountMailer::Send(const identity::Mail& mail) {
   auto queued = courier_.Submit(Compose(mail), LimitsFor(mail));
   if (queued.ok()) return OkStatus();
-  if (queued.status().code() == StatusCode::kResourceExhausted) {
-    // The person's answer does not change; the operator sees the drop.
+  if (queued.status().code() == StatusCode::kResourceExhausted)
     log::Warn("mail_over_budget", {{"kind", InfoFor(mail.kind).kind}});
-    return OkStatus();
-  }
   return queued.status();
 }
 

@@ -67,8 +67,8 @@ http::Response LinkEnded(SelfServiceWeb& web, const PageContext& ctx, identity::
 // GET shows what the link will do and a button; POST does it (mail scanners open links).
 template <typename Act>
 http::Response OnLink(SelfServiceWeb& web, const http::Request& request,
-                      identity::TokenPurpose purpose, std::string_view tmpl,
-                      std::string_view title, Act act) {
+                      identity::TokenPurpose purpose, std::string_view tmpl, std::string_view title,
+                      Act act) {
   auto ctx = web.Begin(request);
   if (!ctx.ok()) return web.Failure(PageContext{}, ctx.status(), "email_link");
   std::string token;
@@ -101,8 +101,8 @@ void RegisterEmailRoutes(http::Router& router, SelfServiceWeb& web) {
     return OnForm(web, r, "email_add", "email-sent", [&](const PageContext& ctx, auto& form) {
       identity::Field field = identity::Field::kNone;
       return web.email().AddAddress(*ctx.active, form.GetOr("email"),
-                                    form.GetOr("current_password"),
-                                    form.GetOr("primary") == "on", &field);
+                                    form.GetOr("current_password"), form.GetOr("primary") == "on",
+                                    &field);
     });
   });
   router.Post("/account/email/code", [&web](const http::Request& r) {
@@ -121,10 +121,9 @@ void RegisterEmailRoutes(http::Router& router, SelfServiceWeb& web) {
                   });
   });
   router.Post("/account/email/remove", [&web](const http::Request& r) {
-    return OnForm(web, r, "email_remove", "email-removed",
-                  [&](const PageContext& ctx, auto& form) {
-                    return web.email().RemoveAddress(*ctx.active, form.GetOr("key"));
-                  });
+    return OnForm(web, r, "email_remove", "email-removed", [&](const PageContext& ctx, auto& form) {
+      return web.email().RemoveAddress(*ctx.active, form.GetOr("key"));
+    });
   });
   router.Post("/account/email/cancel", [&web](const http::Request& r) {
     return OnForm(web, r, "email_cancel", "email-cancelled",

@@ -2,7 +2,6 @@
 #include <ctime>
 
 #include "core/log.h"
-
 #include "selfservice/routes.h"
 #include "selfservice/settings/account_page.h"
 
@@ -147,7 +146,8 @@ http::Response SaveProfile(SelfServiceWeb& web, const http::Request& request) {
     p.country = form->GetOr("country");
     p.language = form->GetOr("language");
     Status s = web.accounts().UpdateProfile(ctx.active->account.id, p);
-    if (s.code() == StatusCode::kInvalidArgument) return ShowAccount(web, ctx, "", s.message(), 400, &p);
+    if (s.code() == StatusCode::kInvalidArgument)
+      return ShowAccount(web, ctx, "", s.message(), 400, &p);
     if (!s.ok()) return web.Failure(ctx, s, "profile");
     return web.Redirect(ctx, "/account?done=profile");
   });
@@ -169,8 +169,7 @@ http::Response ChangePassword(SelfServiceWeb& web, const http::Request& request)
     }
     if (!session.ok()) return web.Failure(ctx, session.status(), "password");
     web.NotifyEnded(*ending);
-    if (Status told = web.email().NotifyPasswordChanged(ctx.active->account); !told.ok())
-      log::Warn("password_notice_failed", {{"status", told.ToString()}});
+    web.email().NotifyPasswordChanged(ctx.active->account);
     // The session id changes with the privilege change; the old cookie is replaced.
     return web.RedirectWithSession("/account?done=password", *session);
   });

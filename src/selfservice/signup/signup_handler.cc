@@ -83,8 +83,12 @@ http::Response Submit(SelfServiceWeb& web, const http::Request& request) {
 http::Response ShowCheckMail(SelfServiceWeb& web, const PageContext& ctx,
                              const http::Request& request, std::string_view notice,
                              std::string_view error, int status) {
-  auto flow = web.email().SignUpOfFlow(FlowToken(request));
+  std::string flow_token = FlowToken(request);
+  auto flow = web.email().SignUpOfFlow(flow_token);
   if (!flow.ok()) {
+    if (flow.status().code() == StatusCode::kNotFound && !flow_token.empty())
+      return web.ErrorPage(ctx, 410, "This sign-up has ended", kCodeGone, "/signup",
+                           "Create an account");
     if (flow.status().code() == StatusCode::kNotFound) return web.Redirect(ctx, "/signup");
     return web.Failure(ctx, flow.status(), "signup_confirm");
   }
@@ -124,9 +128,9 @@ http::Response SubmitConfirm(SelfServiceWeb& web, const http::Request& request) 
   if (!form) return error;
   std::string link = std::string(form->GetOr("token"));
   StatusOr<identity::CompletedSignUp> done =
-      link.empty() ? web.email().CompleteSignUpWithCode(FlowToken(request),
-                                                        form->GetOr("code"), ctx->client)
-                   : web.email().CompleteSignUpWithLink(link, FlowToken(request), ctx->client);
+      link.empty()
+          ? web.email().CompleteSignUpWithCode(FlowToken(request), form->GetOr("code"), ctx->client)
+          : web.email().CompleteSignUpWithLink(link, FlowToken(request), ctx->client);
   if (done.ok()) return Finish(web, *ctx, *done);
   switch (done.status().code()) {
     case StatusCode::kInvalidArgument:
@@ -189,8 +193,7 @@ void RegisterSignUpRoutes(http::Router& router, SelfServiceWeb& web) {
   router.Get("/signup", [&web](const http::Request& r) { return ShowForm(web, r); });
   router.Post("/signup", [&web](const http::Request& r) { return Submit(web, r); });
   router.Get("/signup/confirm", [&web](const http::Request& r) { return ShowConfirm(web, r); });
-  router.Post("/signup/confirm",
-              [&web](const http::Request& r) { return SubmitConfirm(web, r); });
+  router.Post("/signup/confirm", [&web](const http::Request& r) { return SubmitConfirm(web, r); });
   router.Post("/signup/resend", [&web](const http::Request& r) { return Resend(web, r); });
 }
 

@@ -1,5 +1,6 @@
-// A person in Debian's Chromium (playwright-core): signs up and in on the Network's own pages,
-// answers the consent page, signs out, and follows authorization requests to the site.
+// A person in Debian's Chromium (playwright-core): signs up and in on the Network's own pages
+// (sign-up confirms the address with the code the Network mails, read from op.mailbox), answers
+// the consent page, signs out, and follows authorization requests to the site.
 
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
@@ -28,6 +29,9 @@ export function uniqueEmail(name = 'ada') {
   counter += 1;
   return `${name}+conf-${Date.now()}-${process.pid}-${counter}@example.com`;
 }
+
+/** The subject of the message that carries a sign-up's code. */
+export const SIGNUP_SUBJECT = 'Your code to finish creating your account';
 
 export function uniquePassword() {
   return `Difference Engine ${Math.random().toString(36).slice(2, 12)} conformance`;
@@ -85,22 +89,42 @@ export class Person {
     await page.waitForLoadState('load');
   }
 
-  /** Signs up on /signup (a new account) and checks the person is signed in on the home page. */
+  /**
+   * Signs up on /signup (a new account), confirms the address with the mailed code, and checks the
+   * person is signed in on the home page.
+   */
   async signUp() {
     await this.goto('/signup');
     await this.fillSignUp();
+    await this.enterMailedCode();
     assert.equal(this.url().pathname, '/', `[${this.label}] sign-up did not end on the home page: ${this.page.url()}\n${await this.bodyText()}`);
     await this.button('Sign out').waitFor({ state: 'visible' });
     return this;
   }
 
-  /** Fills and submits the sign-up form already on the page. */
+  /**
+   * Fills and submits the sign-up form already on the page; the Network answers with "Check your
+   * mail" (/signup/confirm).
+   */
   async fillSignUp() {
     await this.field('Given name').fill(this.given);
     await this.field('Family name').fill(this.family);
     await this.field('E-mail address').fill(this.email);
     await this.field('Password').fill(this.password);
+    // Only a message sent after this form counts.
+    this.signUpMark = this.op.mailbox.mark();
     await this.clickAndWait(this.button('Create account'));
+    assert.equal(this.url().pathname, '/signup/confirm', `[${this.label}] sign-up did not ask for the mailed code: ${this.page.url()}\n${await this.bodyText()}`);
+  }
+
+  /** On "Check your mail": reads the code mailed for this sign-up and submits it. */
+  async enterMailedCode() {
+    assert.equal(this.url().pathname, '/signup/confirm', `[${this.label}] not on the "Check your mail" page: ${this.page.url()}`);
+    const message = await this.op.mailbox.waitFor({ to: this.email, subject: SIGNUP_SUBJECT, after: this.signUpMark });
+    assert.ok(message.code, `[${this.label}] the sign-up mail holds no code:\n${message.text}`);
+    await this.field('Code').fill(message.code);
+    await this.clickAndWait(this.button('Confirm'));
+    assert.notEqual(this.url().pathname, '/signup/confirm', `[${this.label}] the mailed code was not accepted:\n${await this.bodyText()}`);
   }
 
   /** Fills and submits the sign-in form already on the page. */
@@ -139,13 +163,17 @@ export class Person {
     try { return (await this.page.locator('body').innerText()).slice(0, 2000); } catch { return '(no body)'; }
   }
 
-  /** Which page the browser is on: 'callback' (at `site`), 'signin', 'signup', 'consent', or 'other'. */
+  /**
+   * Which page the browser is on: 'callback' (at `site`), 'signin', 'signup', 'signup-code' (the
+   * "Check your mail" page), 'consent', or 'other'.
+   */
   async pageKind(site) {
     const url = this.url();
     if (site && url.origin === site.origin) return 'callback';
     if (url.origin !== new URL(this.op.baseURL).origin) return 'elsewhere';
     if (url.pathname === '/signin') return 'signin';
     if (url.pathname === '/signup') return 'signup';
+    if (url.pathname === '/signup/confirm') return 'signup-code';
     if (await this.page.locator('form[action="/authorize/consent"]').count()) return 'consent';
     return 'other';
   }

@@ -2,6 +2,7 @@
 //
 //   const op = await startPortico();       // `$PORTICO_BIN serve` on a fresh data dir, random port
 //   op.issuer                              // e.g. http://localhost:43121 (no trailing slash)
+//   op.mailbox                             // its SMTP sink (lib/mailbox.mjs): sign-up mails a code
 //   await op.cli(['client', 'add', ...])   // the CLI against the same data dir; resolves with stdout
 //   await op.dispose()                     // stop the server, delete the data dir
 //
@@ -14,6 +15,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startMailbox } from './mailbox.mjs';
 
 const READY_RE = /ready at (http:\/\/\S+)/;
 const START_TIMEOUT_MS = 15_000;
@@ -70,6 +72,7 @@ export class Portico {
     this.baseURL = null;
     this.stdout = '';
     this.stderr = '';
+    this.mailbox = null; // the SMTP sink it delivers to, stopped by dispose()
   }
 
   /** The issuer: the public URL without a trailing slash. */
@@ -190,18 +193,30 @@ export class Portico {
     }
   }
 
-  /** Stops the server (if running) and deletes its data dir. Never throws. */
+  /** Stops the server (if running) and its mailbox, and deletes its data dir. Never throws. */
   async dispose() {
     try { await this.stop(); } catch { /* reported by the tests that need it */ }
+    if (this.mailbox) await this.mailbox.dispose();
     await fsp.rm(this.dataDir, { recursive: true, force: true }).catch(() => {});
   }
 }
 
-/** Starts `$PORTICO_BIN serve` on a fresh data dir with a 1 s key-reload interval. */
+/**
+ * Starts `$PORTICO_BIN serve` on a fresh data dir with a 1 s key-reload interval, delivering its
+ * mail over SMTP to a mailbox of its own (op.mailbox).
+ */
 export async function startPortico(env = {}) {
   const bin = binaryPath();
-  const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'portico-conformance-'));
-  const op = new Portico(bin, dataDir, { PORTICO_KEYS_RELOAD_SECONDS: '1', ...env });
+  const mailbox = await startMailbox();
+  let dataDir;
+  try {
+    dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'portico-conformance-'));
+  } catch (err) {
+    await mailbox.dispose();
+    throw err;
+  }
+  const op = new Portico(bin, dataDir, { PORTICO_KEYS_RELOAD_SECONDS: '1', ...mailbox.env(), ...env });
+  op.mailbox = mailbox;
   try {
     await op._start();
   } catch (err) {

@@ -109,9 +109,10 @@ export async function authRequest(config, reg, params = {}) {
 
 /**
  * Opens the authorization request in the person's browser and follows the Network's pages
- * (signs in on the sign-in page, fills sign-up, allows on the consent page) until the browser
- * lands on the site's redirect URI. Returns {callback, pages, documents}: `pages` lists the
- * kinds of page shown on the way ('signin', 'signup', 'consent', 'callback').
+ * (signs in on the sign-in page, fills sign-up and then the code it mails, allows on the consent
+ * page) until the browser lands on the site's redirect URI. Returns {callback, pages, documents}:
+ * `pages` lists the kinds of page shown on the way ('signin', 'signup', 'signup-code', 'consent',
+ * 'callback').
  */
 export async function followInBrowser(person, reg, req, { consent = 'allow' } = {}) {
   const pages = [];
@@ -123,6 +124,7 @@ export async function followInBrowser(person, reg, req, { consent = 'allow' } = 
     if (kind === 'callback') break;
     if (kind === 'signin') await person.fillSignIn();
     else if (kind === 'signup') await person.fillSignUp();
+    else if (kind === 'signup-code') await person.enterMailedCode();
     else if (kind === 'consent' && consent === 'allow') await person.allow();
     else if (kind === 'consent' && consent === 'deny') await person.deny();
     else throw new Error(`[${person.label}] the flow stopped at ${person.page.url()} (${kind}):\n${await person.bodyText()}`);
