@@ -1,6 +1,6 @@
-// For tests: a fresh SQLite file in a temporary directory with the Network's migrations from
-// the source tree (db/network/sqlite), removed again when the object goes. Header-only; needs
-// PORTICO_SOURCE_DIR, which portico_test defines.
+// For tests: a fresh SQLite file in a temporary directory with one program's migrations from
+// the source tree (db/<program>/sqlite: "network" or "members"), removed again when the object
+// goes. Header-only; needs PORTICO_SOURCE_DIR, which portico_test defines.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -19,13 +19,13 @@
 
 namespace portico::store::testing {
 
-class NetworkDatabase {
+class MigratedDatabase {
  public:
-  NetworkDatabase() {
+  explicit MigratedDatabase(const std::string& program) {
     std::string tmpl = ::testing::TempDir() + "portico-db-XXXXXX";
     if (::mkdtemp(tmpl.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
     dir_ = tmpl;
-    auto db = sqlite::Database::Open((dir_ / "network.db").string());
+    auto db = sqlite::Database::Open((dir_ / (program + ".db")).string());
     if (!db.ok()) {
       ADD_FAILURE() << db.status().ToString();
       return;
@@ -33,7 +33,7 @@ class NetworkDatabase {
     db_ = std::move(*db);
     std::vector<std::pair<std::string, std::string>> texts;
     for (const auto& entry : std::filesystem::directory_iterator(
-             std::filesystem::path(PORTICO_SOURCE_DIR) / "db" / "network" / "sqlite")) {
+             std::filesystem::path(PORTICO_SOURCE_DIR) / "db" / program / "sqlite")) {
       if (entry.path().extension() != ".sql") continue;
       std::ifstream in(entry.path(), std::ios::binary);
       std::stringstream text;
@@ -49,7 +49,7 @@ class NetworkDatabase {
     auto applied = ApplyMigrations(*db_, *migrations);
     if (!applied.ok()) ADD_FAILURE() << applied.status().ToString();
   }
-  ~NetworkDatabase() {
+  ~MigratedDatabase() {
     db_.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
@@ -61,6 +61,12 @@ class NetworkDatabase {
  private:
   std::filesystem::path dir_;
   std::unique_ptr<sqlite::Database> db_;
+};
+
+// The Network's schema.
+class NetworkDatabase : public MigratedDatabase {
+ public:
+  NetworkDatabase() : MigratedDatabase("network") {}
 };
 
 }  // namespace portico::store::testing
