@@ -80,6 +80,36 @@ class MembersStore {
   virtual Status RemoveMember(const std::string& organization_id, const std::string& individual_id,
                               const AuditEntry& audit) = 0;
 
+  // ---- joining (M6) ----
+  virtual Status CreateInvitation(const Invitation& invitation, const AuditEntry& audit) = 0;
+  // The invitation with this token hash, whatever its state. kNotFound.
+  virtual StatusOr<Invitation> FindInvitation(const std::string& token_hash) = 0;
+  // Open invitations of the organization (unused, unrevoked, unexpired at `now`), newest first.
+  virtual StatusOr<std::vector<Invitation>> OpenInvitations(const std::string& organization_id,
+                                                            int64_t now) = 0;
+  // Spends the invitation — only if it is open at `now` and addressed to `email_key` — and makes
+  // `individual` a member with its location, rights and roles, in one transaction.
+  // Errors: kNotFound (no such open invitation for this address), kAlreadyExists (already a
+  // member; the invitation stays open).
+  virtual Status AcceptInvitation(const std::string& token_hash, const std::string& email_key,
+                                  const std::string& individual_id, int64_t now,
+                                  const AuditEntry& audit) = 0;
+  virtual Status RevokeInvitation(const std::string& organization_id, const std::string& public_id,
+                                  int64_t now, const AuditEntry& audit) = 0;
+
+  // Errors: kAlreadyExists (an open request of this person to this organization exists).
+  virtual Status CreateJoinRequest(const JoinRequest& request, const AuditEntry& audit) = 0;
+  // Open requests of the organization, oldest first, with the requester's profile.
+  virtual StatusOr<std::vector<JoinRequest>> OpenJoinRequests(
+      const std::string& organization_id) = 0;
+  virtual StatusOr<JoinRequest> FindJoinRequest(const std::string& organization_id,
+                                                const std::string& id) = 0;
+  // Decides an open request once; approval adds the member (no rights, no roles) in the same
+  // transaction. Errors: kNotFound (no open request), kAlreadyExists (already a member).
+  virtual Status DecideJoinRequest(const std::string& organization_id, const std::string& id,
+                                   bool approve, const std::string& decided_by, int64_t now,
+                                   const AuditEntry& audit) = 0;
+
   // ---- audit (M9) ----
   // The organization's entries, newest first.
   virtual StatusOr<std::vector<AuditEntry>> ListAudit(const std::string& organization_id,

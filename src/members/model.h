@@ -79,6 +79,36 @@ struct Member {
   std::set<ContactRole> roles;
 };
 
+// M6: an invitation. The link carries a random token; only its SHA-256 is stored. It is used at
+// most once, expires, and only the person whose Network sign-in address is `email` can use it.
+struct Invitation {
+  std::string token_hash;
+  std::string public_id;
+  std::string organization_id;
+  std::string location_id;
+  std::string email;      // as typed by the inviter
+  std::string email_key;  // lower-cased, compared with the sign-in address
+  Rights rights;          // global, or this location, or none
+  std::set<ContactRole> roles;
+  std::string invited_by;
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+  std::optional<int64_t> used_at;
+  std::optional<int64_t> revoked_at;
+};
+
+// M6: a request to join, decided by the administrators of the requested location.
+struct JoinRequest {
+  std::string id;  // "req_" + random
+  Individual individual;
+  std::string organization_id;
+  std::string location_id;
+  std::string message;
+  int64_t created_at = 0;
+  std::optional<int64_t> decided_at;
+  std::string decision;  // "", "approved", "declined"
+};
+
 // M9: one recorded change.
 struct AuditEntry {
   int64_t id = 0;

@@ -47,6 +47,23 @@ class SqliteMembersStore final : public MembersStore {
   Status RemoveMember(const std::string& organization_id, const std::string& individual_id,
                       const AuditEntry& audit) override;
 
+  Status CreateInvitation(const Invitation& invitation, const AuditEntry& audit) override;
+  StatusOr<Invitation> FindInvitation(const std::string& token_hash) override;
+  StatusOr<std::vector<Invitation>> OpenInvitations(const std::string& organization_id,
+                                                    int64_t now) override;
+  Status AcceptInvitation(const std::string& token_hash, const std::string& email_key,
+                          const std::string& individual_id, int64_t now,
+                          const AuditEntry& audit) override;
+  Status RevokeInvitation(const std::string& organization_id, const std::string& public_id,
+                          int64_t now, const AuditEntry& audit) override;
+  Status CreateJoinRequest(const JoinRequest& request, const AuditEntry& audit) override;
+  StatusOr<std::vector<JoinRequest>> OpenJoinRequests(const std::string& organization_id) override;
+  StatusOr<JoinRequest> FindJoinRequest(const std::string& organization_id,
+                                        const std::string& id) override;
+  Status DecideJoinRequest(const std::string& organization_id, const std::string& id, bool approve,
+                           const std::string& decided_by, int64_t now,
+                           const AuditEntry& audit) override;
+
   StatusOr<std::vector<AuditEntry>> ListAudit(const std::string& organization_id,
                                               int limit) override;
 

@@ -108,6 +108,8 @@ CREATE TABLE join_requests (
   decision         TEXT CHECK (decision IN ('approved', 'declined'))
 ) STRICT;
 CREATE INDEX join_requests_open ON join_requests(organization_id, decided_at);
+CREATE UNIQUE INDEX one_open_request ON join_requests(individual_id, organization_id)
+  WHERE decided_at IS NULL;
 
 -- M9: every change, written in the transaction that makes it.
 CREATE TABLE audit_log (
