@@ -18,10 +18,6 @@
 namespace portico::resources {
 namespace {
 
-constexpr char kSessionCookie[] = "__Host-resources-session";
-constexpr char kLoginCookie[] = "__Host-resources-login";
-constexpr int64_t kSessionLifetime = 8 * 3600;
-
 http::Response Html(std::string body, int status = 200) {
   http::Response r;
   r.status = status;
@@ -74,6 +70,9 @@ StatusOr<std::unique_ptr<ResourcesSite>> ResourcesSite::Create(ResourcesConfig c
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
 
+  site->auth_ = std::make_unique<rp::SiteAuth>(
+      *site->rp_, *site->db_, clock, rp::SiteAuthOptions{"__Host-resources", c.rp.cookie_key});
+
   ResourcesSite* s = site.get();
   site->router_.Get("/", [s](const http::Request& r) { return s->Home(r); });
   site->router_.Get("/login", [s](const http::Request& r) { return s->Login(r); });
@@ -93,37 +92,13 @@ StatusOr<std::unique_ptr<ResourcesSite>> ResourcesSite::Create(ResourcesConfig c
   return site;
 }
 
-std::string ResourcesSite::CsrfFor(const std::string& token_hash) const {
-  return crypto::Base64UrlEncode(crypto::HmacSha256(config_.rp.cookie_key, "logout:" + token_hash));
-}
-
-std::optional<ResourcesSite::LocalSession> ResourcesSite::CurrentSession(
-    const http::Request& request) {
-  auto token = http::FindCookie(request.Header("cookie").value_or(""), kSessionCookie);
-  if (!token || token->size() > 100) return std::nullopt;
-  std::string hash = crypto::Sha256(*token);
-  std::optional<LocalSession> found;
-  Status s = db_->Read([&](store::sqlite::Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(
-        auto q,
-        c.Prepare(
-            "SELECT name, email, id_token FROM sessions WHERE token_hash = ? AND expires_at > ?"));
-    q.BindBlob(1, hash).Bind(2, clock_.NowSeconds());
-    PORTICO_ASSIGN_OR_RETURN(bool row, q.Step());
-    if (row) found = LocalSession{hash, q.Text(0), q.Text(1), q.Text(2)};
-    return OkStatus();
-  });
-  if (!s.ok()) log::Warn("resources_session_lookup_failed", {{"status", s.ToString()}});
-  return found;
-}
-
 http::Response ResourcesSite::Home(const http::Request& request, const std::string& message) {
   kainjow::mustache::data data;
-  if (auto session = CurrentSession(request)) {
+  if (auto session = auth_->Current(request)) {
     data.set("signed_in", true);
     data.set("name", session->name);
     data.set("email", session->email);
-    data.set("csrf_token", CsrfFor(session->token_hash));
+    data.set("csrf_token", auth_->CsrfFor(*session));
   } else if (!message.empty()) {
     data.set("message", message);
   }
@@ -137,101 +112,34 @@ http::Response ResourcesSite::Home(const http::Request& request, const std::stri
 
 http::Response ResourcesSite::Login(const http::Request& request) {
   auto query = http::FormData::Parse(request.query).value_or(http::FormData());
-  std::string prompt(query.GetOr("prompt"));
-  if (prompt != "create" && prompt != "login") prompt.clear();
-  auto start = rp_->BeginLogin("/", prompt);
-  if (!start.ok()) return Home(request, "Signing in is not possible right now. Please try again.");
-  http::Response r;
-  r.status = 302;
-  r.SetHeader("Location", start->authorization_url);
-  r.AddHeader("Set-Cookie",
-              http::FormatSetCookie({kLoginCookie, start->transaction_cookie, 600, true, "Lax"}));
-  return r;
+  auto started = auth_->Login("/", query.GetOr("prompt"));
+  if (!started.ok())
+    return Home(request, "Signing in is not possible right now. Please try again.");
+  return *started;
 }
 
 http::Response ResourcesSite::Callback(const http::Request& request) {
-  auto tx = http::FindCookie(request.Header("cookie").value_or(""), kLoginCookie);
-  auto signed_in = rp_->CompleteLogin(request.query, tx.value_or(""));
-  if (!signed_in.ok()) {
-    std::string message = signed_in.status().code() == StatusCode::kFailedPrecondition
-                              ? "Sign-in was not completed (" + signed_in.status().message() + ")."
-                              : "Sign-in could not be verified. Please try again.";
-    http::Response r = Home(request, message);
-    r.AddHeader("Set-Cookie", http::FormatDeleteCookie(kLoginCookie));
-    return r;
-  }
-  std::string token = crypto::RandomToken(crypto::SecureRandom::Get(), 32);
-  int64_t now = clock_.NowSeconds();
-  std::string name = signed_in->name.empty() ? signed_in->email : signed_in->name;
-  Status s = db_->Write([&](store::sqlite::Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto q,
-                             c.Prepare("INSERT INTO sessions (token_hash, subject, name, email, "
-                                       "network_sid, id_token, created_at, expires_at) "
-                                       "VALUES (?,?,?,?,?,?,?,?)"));
-    q.BindBlob(1, crypto::Sha256(token))
-        .Bind(2, signed_in->subject)
-        .Bind(3, name)
-        .Bind(4, signed_in->email);
-    q.Bind(5, signed_in->network_sid)
-        .Bind(6, signed_in->id_token)
-        .Bind(7, now)
-        .Bind(8, now + kSessionLifetime);
-    return q.Run();
-  });
-  if (!s.ok()) return Home(request, "Signing in is not possible right now. Please try again.");
-  log::Info("resources_signed_in", {{"subject", signed_in->subject}});
-  http::Response r = http::SeeOther(signed_in->return_to.empty() ? "/" : signed_in->return_to);
-  r.status = 302;
-  r.AddHeader("Set-Cookie",
-              http::FormatSetCookie({kSessionCookie, token, std::nullopt, true, "Lax"}));
-  r.AddHeader("Set-Cookie", http::FormatDeleteCookie(kLoginCookie));
+  rp::CallbackOutcome outcome = auth_->Callback(request);
+  if (outcome.signed_in) return outcome.response;
+  http::Response r = Home(request, outcome.error);
+  for (const auto& [name, value] : outcome.response.headers)
+    if (name == "Set-Cookie") r.AddHeader(name, value);
   return r;
 }
 
 http::Response ResourcesSite::Logout(const http::Request& request) {
-  auto session = CurrentSession(request);
+  auto session = auth_->Current(request);
   if (!session) return http::SeeOther("/");
   auto form = http::FormData::Parse(request.body);
-  if (!form ||
-      !crypto::ConstantTimeEquals(form->GetOr("csrf_token"), CsrfFor(session->token_hash))) {
+  if (!form || !crypto::ConstantTimeEquals(form->GetOr("csrf_token"), auth_->CsrfFor(*session)))
     return Home(request, "That sign-out form expired. Please try again.");
-  }
-  Status s = db_->Write([&](store::sqlite::Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto q, c.Prepare("DELETE FROM sessions WHERE token_hash = ?"));
-    q.BindBlob(1, session->token_hash);
-    return q.Run();
-  });
-  if (!s.ok()) return Home(request, "Signing out is not possible right now. Please try again.");
-  // Then end the network session too (RP-initiated logout), which returns the person here.
-  http::Response r = http::SeeOther(rp_->LogoutUrl(session->id_token, ""));
-  r.AddHeader("Set-Cookie", http::FormatDeleteCookie(kSessionCookie));
-  return r;
+  auto out = auth_->Logout(*session);
+  if (!out.ok()) return Home(request, "Signing out is not possible right now. Please try again.");
+  return *out;
 }
 
 http::Response ResourcesSite::BackchannelLogout(const http::Request& request) {
-  http::Response r;
-  r.SetHeader("Cache-Control", "no-store");
-  auto form = http::FormData::Parse(request.body);
-  std::string subject;
-  auto sid = form ? rp_->ValidateLogoutToken(form->GetOr("logout_token"), &subject)
-                  : StatusOr<std::string>(InvalidArgumentError("unreadable"));
-  if (!sid.ok()) {
-    r.status = 400;
-    r.SetHeader("Content-Type", "application/json");
-    r.body = "{\"error\":\"invalid_request\"}";
-    return r;
-  }
-  Status s = db_->Write([&](store::sqlite::Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(
-        auto q, c.Prepare(sid->empty() ? "DELETE FROM sessions WHERE subject = ?"
-                                       : "DELETE FROM sessions WHERE network_sid = ?"));
-    q.Bind(1, sid->empty() ? subject : *sid);
-    return q.Run();
-  });
-  // Back-Channel Logout §2.8: 200 only when the sessions are gone; otherwise the Network retries.
-  r.status = s.ok() ? 200 : 503;
-  log::Info("resources_backchannel_logout", {{"sid", *sid}, {"ok", s.ok() ? "yes" : "no"}});
-  return r;
+  return auth_->BackchannelLogout(request);
 }
 
 }  // namespace portico::resources

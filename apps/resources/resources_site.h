@@ -15,6 +15,7 @@
 #include "http/client.h"
 #include "http/router.h"
 #include "rp/relying_party.h"
+#include "rp/site_auth.h"
 #include "store/sqlite/database.h"
 
 namespace portico::resources {
@@ -43,20 +44,12 @@ class ResourcesSite {
   http::Response Logout(const http::Request& request);
   http::Response BackchannelLogout(const http::Request& request);
 
-  struct LocalSession {
-    std::string token_hash;
-    std::string name;
-    std::string email;
-    std::string id_token;
-  };
-  std::optional<LocalSession> CurrentSession(const http::Request& request);
-  std::string CsrfFor(const std::string& token_hash) const;
-
   ResourcesConfig config_;
   Clock& clock_;
   http::HttpClient http_client_;
   std::unique_ptr<store::sqlite::Database> db_;
   std::unique_ptr<rp::RelyingParty> rp_;
+  std::unique_ptr<rp::SiteAuth> auth_;
   http::Router router_;
 };
 
