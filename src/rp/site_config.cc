@@ -1,0 +1,77 @@
+#include "rp/site_config.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "core/settings.h"
+#include "crypto/aead.h"
+#include "crypto/encoding.h"
+#include "crypto/random.h"
+
+namespace portico::rp {
+namespace {
+
+StatusOr<std::string> CookieKey(const std::string& configured, const std::string& data_dir) {
+  std::string text = configured;
+  std::string path = data_dir + "/cookie.key";
+  if (text.empty()) {
+    std::ifstream in(path);
+    if (in) {
+      text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    } else {
+      text = crypto::Base64UrlEncode(crypto::SecureRandom::Get().Bytes(crypto::kAeadKeyBytes));
+      int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+      std::string line = text + "\n";
+      if (fd < 0 || ::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()) ||
+          ::fsync(fd) != 0) {
+        if (fd >= 0) ::close(fd);
+        return UnavailableError("cannot write " + path);
+      }
+      ::close(fd);
+    }
+  }
+  auto key = crypto::Base64UrlDecode(text);
+  if (!key || key->size() != crypto::kAeadKeyBytes)
+    return InvalidArgumentError("the cookie key must be 32 bytes in base64url");
+  return *key;
+}
+
+}  // namespace
+
+StatusOr<SiteConfig> LoadSiteConfig(const std::string& site, const std::string& path,
+                                    const std::string& default_listen,
+                                    const std::string& default_data_dir) {
+  auto key = [&](const char* name) { return site + "." + name; };
+  PORTICO_ASSIGN_OR_RETURN(
+      Settings settings,
+      Settings::Load(path, {key("listen"), key("public_url"), key("data_dir"), key("issuer"),
+                            key("client_id"), key("client_secret"), key("cookie_key")}));
+  SiteConfig c;
+  std::string listen = settings.GetString(key("listen"), default_listen);
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 >= listen.size())
+    return InvalidArgumentError(key("listen") + " must be host:port");
+  c.listen_address = listen.substr(0, colon) == "localhost" ? "127.0.0.1" : listen.substr(0, colon);
+  c.listen_port = static_cast<uint16_t>(std::atoi(listen.substr(colon + 1).c_str()));
+  c.public_url = settings.GetString(key("public_url"), "");
+  while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+  c.data_dir = settings.GetString(key("data_dir"), default_data_dir);
+  c.issuer = settings.GetString(key("issuer"), "http://localhost:8080");
+  c.client_id = settings.GetString(key("client_id"), "");
+  c.client_secret = settings.GetString(key("client_secret"), "");
+  if (c.client_id.empty())
+    return InvalidArgumentError(key("client_id") + " is required (register the site first)");
+  std::error_code ec;
+  std::filesystem::create_directories(c.data_dir, ec);
+  if (ec) return UnavailableError("cannot create " + c.data_dir + ": " + ec.message());
+  PORTICO_ASSIGN_OR_RETURN(c.cookie_key,
+                           CookieKey(settings.GetString(key("cookie_key"), ""), c.data_dir));
+  return c;
+}
+
+}  // namespace portico::rp
