@@ -124,14 +124,18 @@ CREATE TABLE audit_log (
 ) STRICT;
 CREATE INDEX audit_by_organization ON audit_log(organization_id, id);
 
--- The site's own sessions (the rp library): a random cookie token, stored hashed, tied to the
--- Network's session id (sid) for back-channel logout.
-CREATE TABLE site_sessions (
-  token_hash   BLOB PRIMARY KEY,
-  subject      TEXT NOT NULL,
-  network_sid  TEXT NOT NULL,
-  id_token     TEXT NOT NULL,
-  created_at   INTEGER NOT NULL,
-  expires_at   INTEGER NOT NULL
+-- The site's own sessions (rp::SiteAuth): a random cookie token, stored hashed, with the claims
+-- of the sign-in and the Network's session id (sid) for back-channel logout.
+CREATE TABLE sessions (
+  token_hash      BLOB PRIMARY KEY,
+  subject         TEXT NOT NULL,
+  name            TEXT NOT NULL,
+  email           TEXT NOT NULL,
+  email_verified  INTEGER NOT NULL DEFAULT 0,
+  network_sid     TEXT NOT NULL,
+  id_token        TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  expires_at      INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX site_sessions_by_sid ON site_sessions(network_sid);
+CREATE INDEX sessions_by_network_sid ON sessions(network_sid);
+CREATE INDEX sessions_by_subject ON sessions(subject);

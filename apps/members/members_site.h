@@ -1,0 +1,89 @@
+// MembersSite: the Membership Center (MISSION M1–M9) — a site on the network with its own
+// database, which signs people in only through the Network (rp::SiteAuth over HTTP), exactly as
+// a third-party site would. The rules live in src/members/ (MembershipService, JoiningService);
+// this class turns requests into calls of those rules and pages.
+//
+// Every request that names an organization or a location is checked by the rules against the
+// signed-in person's rights in the database; ids in forms and URLs are never trusted. Every form
+// carries a token bound to the site session.
+//
+// Routes: GET / (landing or dashboard), /login, /signup, /callback, POST /logout,
+// POST /backchannel-logout, GET/POST /profile, GET/POST /enrol, GET /organization?id=,
+// POST /locations/add, GET /people?org=&location=, GET /audit?org=, GET /healthz.
+// Thread-safe once built.
+#pragma once
+
+#include <kainjow/mustache.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "http/client.h"
+#include "http/form.h"
+#include "http/router.h"
+#include "members/joining/joining_service.h"
+#include "members/membership/membership_service.h"
+#include "members/sqlite_members_store.h"
+#include "rp/relying_party.h"
+#include "rp/site_auth.h"
+#include "store/sqlite/database.h"
+
+namespace portico::members {
+
+struct MembersConfig {
+  std::string public_url;  // this site's origin, e.g. http://localhost:8081
+  std::string data_dir = "./var/members";
+  rp::RpConfig rp;  // issuer, client id and secret, cookie key; URIs derive from public_url
+};
+
+class MembersSite {
+ public:
+  // Opens the site's database, applies its migrations and discovers the Network (retrying for
+  // up to `wait_seconds` while it starts). Errors: kUnavailable, kFailedPrecondition.
+  static StatusOr<std::unique_ptr<MembersSite>> Create(MembersConfig config, Clock& clock,
+                                                       int wait_seconds = 30);
+  ~MembersSite();
+
+  const http::Router& router() const { return router_; }
+
+ private:
+  MembersSite(MembersConfig config, Clock& clock);
+
+  // The state of one request.
+  struct Visit {
+    std::optional<rp::SiteSession> session;
+    std::optional<Individual> person;  // set once the session's subject has a profile
+    std::string form_token;            // for every form of the page
+  };
+  StatusOr<Visit> Begin(const http::Request& request);
+  // Parses a POSTed form and checks its token. nullopt with `*refusal` set otherwise.
+  std::optional<http::FormData> ReadForm(const http::Request& request, const Visit& visit,
+                                         http::Response* refusal);
+  http::Response Page(const Visit& visit, const std::string& name, const std::string& title,
+                      kainjow::mustache::data data, int status = 200);
+  http::Response Refuse(const Visit& visit, const Status& status);
+
+  // Pages (members_site.cc: the person; organization_pages.cc: organizations).
+  http::Response Home(const http::Request& request);
+  http::Response Profile(const http::Request& request);
+  http::Response Enrol(const http::Request& request);
+  http::Response OrganizationPage(const http::Request& request);
+  http::Response AddLocation(const http::Request& request);
+  http::Response People(const http::Request& request);
+  http::Response AuditPage(const http::Request& request);
+
+  MembersConfig config_;
+  Clock& clock_;
+  http::HttpClient http_client_;
+  std::unique_ptr<store::sqlite::Database> db_;
+  std::unique_ptr<SqliteMembersStore> store_;
+  std::unique_ptr<MembershipService> membership_;
+  std::unique_ptr<JoiningService> joining_;
+  std::unique_ptr<rp::RelyingParty> rp_;
+  std::unique_ptr<rp::SiteAuth> auth_;
+  http::Router router_;
+};
+
+}  // namespace portico::members

@@ -1,0 +1,197 @@
+// The Membership Center over real HTTP, with the Network in-process: a person signs in through
+// the Network (never a password at the site), completes a profile, enrols an organization, adds
+// a location, sees its people and audit log; and the server refuses every organization page to
+// people who hold no rights there, whatever the request names.
+#include "members_site.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <thread>
+
+#include "core/clock.h"
+#include "crypto/random.h"
+#include "flows.h"
+#include "http/server.h"
+#include "http_client.h"
+#include "test_server.h"
+
+namespace portico::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kPassword[] = "correct horse battery staple";
+
+std::string PathOn(const std::string& url, const std::string& origin) {
+  if (url.rfind(origin, 0) != 0) return "";
+  return url.substr(origin.size());
+}
+
+std::string FormToken(const std::string& html) {
+  static const std::regex kToken(R"re(name="form_token" value="([^"]*)")re");
+  std::smatch m;
+  return std::regex_search(html, m, kToken) ? std::string(m[1]) : "";
+}
+
+class MembersSiteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    http::ServerOptions options;
+    options.port = 0;
+    options.io_threads = 1;
+    options.worker_threads = 2;
+    options.access_log = false;
+    server_ = std::make_unique<http::Server>(options, router_);
+    port_ = *server_->Listen();
+    origin_ = "http://localhost:" + std::to_string(port_);
+    oidc::ClientSpec spec;
+    spec.name = "Membership Center";
+    spec.redirect_uris = {origin_ + "/callback"};
+    spec.post_logout_redirect_uris = {origin_ + "/"};
+    spec.backchannel_logout_uri =
+        "http://127.0.0.1:" + std::to_string(port_) + "/backchannel-logout";
+    spec.first_party = true;
+    auto registered = network_.app().clients().Register(spec);
+    ASSERT_TRUE(registered.ok()) << registered.status().ToString();
+    char tmpl[] = "/tmp/portico-mc-XXXXXX";
+    dir_ = ::mkdtemp(tmpl);
+    members::MembersConfig config;
+    config.public_url = origin_;
+    config.data_dir = dir_;
+    config.rp.issuer = network_.origin();
+    config.rp.client_id = registered->client.id;
+    config.rp.client_secret = registered->secret;
+    config.rp.cookie_key = crypto::SecureRandom::Get().Bytes(32);
+    auto site = members::MembersSite::Create(config, SystemClock::Get(), 5);
+    ASSERT_TRUE(site.ok()) << site.status().ToString();
+    site_ = std::move(*site);
+    router_ = site_->router();
+    thread_ = std::thread([this] { server_->Run(); });
+  }
+
+  void TearDown() override {
+    if (server_) server_->Stop();
+    if (thread_.joinable()) thread_.join();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  // A person with a Network account, signed in at the Membership Center (no profile yet).
+  struct Person {
+    Browser network;
+    Browser site;
+  };
+  Person SignedIn(const std::string& email, const std::string& given) {
+    Person p{Browser(network_.port(), network_.origin()), Browser(port_, origin_)};
+    SignUpForm form{email, kPassword};
+    form.given_name = given;
+    EXPECT_EQ(SignUpWithMail(p.network, network_, form).status, 303);
+    HttpResult login = p.site.Get("/login");
+    std::string authorize = PathOn(login.Header("location").value_or(""), network_.origin());
+    HttpResult at_network = p.network.Get(authorize);
+    std::string callback = PathOn(at_network.Header("location").value_or(""), origin_);
+    EXPECT_EQ(callback.rfind("/callback?", 0), 0u) << at_network.Header("location").value_or("");
+    EXPECT_EQ(p.site.Get(callback).status, 302);
+    return p;
+  }
+
+  HttpResult Post(Browser& b, const std::string& page, const std::string& target,
+                  std::vector<std::pair<std::string, std::string>> fields) {
+    fields.emplace_back("form_token", FormToken(b.Get(page).body));
+    return b.PostForm(target, fields);
+  }
+
+  // Completes the profile and enrols an organization; returns its id.
+  std::string Enrolled(Person& p, const std::string& name) {
+    EXPECT_EQ(
+        Post(p.site, "/profile", "/profile",
+             {{"name", name}, {"job_title", "Director"}, {"preferred_email", "x@example.com"}})
+            .status,
+        303);
+    HttpResult enrolled = Post(p.site, "/enrol", "/enrol",
+                               {{"name", name + " Ltd"}, {"country", "GB"}, {"hq_city", "London"}});
+    EXPECT_EQ(enrolled.status, 303) << enrolled.body;
+    std::string location = enrolled.Header("location").value_or("");
+    EXPECT_EQ(location.rfind("/organization?id=org_", 0), 0u) << location;
+    return location.substr(std::string("/organization?id=").size());
+  }
+
+  TestServer network_;
+  http::Router router_;
+  std::unique_ptr<http::Server> server_;
+  std::unique_ptr<members::MembersSite> site_;
+  std::thread thread_;
+  int port_ = 0;
+  std::string origin_;
+  std::string dir_;
+};
+
+TEST_F(MembersSiteTest, AFirstVisitCompletesAProfileEnrolsAndAddsALocation) {
+  Person ada = SignedIn("ada.mc@example.com", "Ada");
+  HttpResult first = ada.site.Get("/");
+  EXPECT_EQ(first.status, 303);
+  EXPECT_EQ(first.Header("location").value_or(""), "/profile");
+  HttpResult profile = ada.site.Get("/profile");
+  EXPECT_THAT(profile.body, HasSubstr("Complete your profile"));
+  EXPECT_THAT(profile.body, HasSubstr("value=\"Ada Lovelace\""));        // from the claims
+  EXPECT_THAT(profile.body, HasSubstr("value=\"ada.mc@example.com\""));  // preferred e-mail
+  std::string org = Enrolled(ada, "Ada Lovelace");
+
+  HttpResult page = ada.site.Get("/organization?id=" + org);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_THAT(page.body, HasSubstr("Ada Lovelace Ltd"));
+  EXPECT_THAT(page.body, HasSubstr("Global Administrator"));
+  EXPECT_THAT(page.body, HasSubstr("Headquarters (headquarters)"));
+  HttpResult added = Post(
+      ada.site, "/organization?id=" + org, "/locations/add",
+      {{"organization", org}, {"name", "Manchester"}, {"city", "Manchester"}, {"country", "GB"}});
+  EXPECT_EQ(added.status, 303);
+  EXPECT_THAT(ada.site.Get("/organization?id=" + org).body, HasSubstr("Manchester"));
+  HttpResult people = ada.site.Get("/people?org=" + org);
+  ASSERT_EQ(people.status, 200);
+  EXPECT_THAT(people.body, HasSubstr("Ada Lovelace, Director"));
+  EXPECT_THAT(people.body, HasSubstr("primary"));
+  HttpResult audit = ada.site.Get("/audit?org=" + org);
+  ASSERT_EQ(audit.status, 200);
+  EXPECT_THAT(audit.body, HasSubstr("organization.enrolled"));
+  EXPECT_THAT(audit.body, HasSubstr("location.added"));
+  EXPECT_THAT(ada.site.Get("/").body, HasSubstr("Ada Lovelace Ltd"));
+}
+
+TEST_F(MembersSiteTest, OrganizationPagesAreRefusedToPeopleWithoutRightsThere) {
+  Person ada = SignedIn("ada.ac@example.com", "Ada");
+  std::string org = Enrolled(ada, "Ada");
+  Person grace = SignedIn("grace.ac@example.com", "Grace");
+  std::string own = Enrolled(grace, "Grace");
+  // Grace belongs to her own organization only: Ada's is closed to her, route by route.
+  for (const std::string& target :
+       {"/organization?id=" + org, "/people?org=" + org, "/audit?org=" + org}) {
+    HttpResult r = grace.site.Get(target);
+    EXPECT_EQ(r.status, 403) << target;
+    EXPECT_THAT(r.body, Not(HasSubstr("Ada Ltd"))) << target;
+  }
+  HttpResult forged =
+      Post(grace.site, "/organization?id=" + own, "/locations/add",
+           {{"organization", org}, {"name", "Rogue"}, {"city", "X"}, {"country", "GB"}});
+  EXPECT_EQ(forged.status, 403);
+  EXPECT_THAT(ada.site.Get("/organization?id=" + org).body, Not(HasSubstr("Rogue")));
+  // Signed out, nothing is shown either.
+  Browser stranger(port_, origin_);
+  EXPECT_NE(stranger.Get("/people?org=" + org).status, 200);
+  EXPECT_NE(stranger.Get("/audit?org=" + org).status, 200);
+}
+
+TEST_F(MembersSiteTest, AFormWithoutItsTokenIsRefused) {
+  Person ada = SignedIn("ada.csrf@example.com", "Ada");
+  HttpResult r = ada.site.PostForm(
+      "/profile",
+      {{"name", "Mallory"}, {"preferred_email", "m@example.com"}, {"form_token", "forged"}});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(ada.site.Get("/").status, 303);  // still no profile
+}
+
+}  // namespace
+}  // namespace portico::testing
