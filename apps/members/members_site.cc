@@ -80,8 +80,9 @@ StatusOr<std::unique_ptr<MembersSite>> MembersSite::Create(MembersConfig config,
     return out.ok() ? *out : http::PlainErrorPage(503, "The Network cannot be reached.");
   });
   // "Sign up" sends the person to the Network's sign-up (prompt=create) and back (M1).
-  r.Get("/signup", [s](const http::Request&) {
-    auto out = s->auth_->Login("/", "create");
+  r.Get("/signup", [s](const http::Request& q) {
+    auto query = http::FormData::Parse(q.query).value_or(http::FormData());
+    auto out = s->auth_->Login(query.GetOr("return_to"), "create");
     return out.ok() ? *out : http::PlainErrorPage(503, "The Network cannot be reached.");
   });
   r.Get("/callback", [s](const http::Request& q) {
@@ -120,6 +121,13 @@ StatusOr<std::unique_ptr<MembersSite>> MembersSite::Create(MembersConfig config,
   r.Post("/locations/add", [s](const http::Request& q) { return s->AddLocation(q); });
   r.Get("/people", [s](const http::Request& q) { return s->People(q); });
   r.Get("/audit", [s](const http::Request& q) { return s->AuditPage(q); });
+  r.Post("/invitations/add", [s](const http::Request& q) { return s->Invite(q); });
+  r.Post("/invitations/revoke", [s](const http::Request& q) { return s->RevokeInvitation(q); });
+  r.Get("/invitation", [s](const http::Request& q) { return s->InvitationPage(q); });
+  r.Post("/invitation/accept", [s](const http::Request& q) { return s->AcceptInvitation(q); });
+  r.Get("/join", [s](const http::Request& q) { return s->Join(q); });
+  r.Post("/join", [s](const http::Request& q) { return s->Join(q); });
+  r.Post("/requests/decide", [s](const http::Request& q) { return s->DecideRequest(q); });
   r.Get(
       "/healthz",
       [](const http::Request&) {
@@ -254,7 +262,11 @@ http::Response MembersSite::Profile(const http::Request& request) {
   data.set("signin_email", s.email);
   data.set("signin_verified", s.email_verified);
   data.set("new", !visit->person.has_value());
-  if (request.method == "GET") return Page(*visit, "profile", "Your profile", data);
+  auto query = http::FormData::Parse(request.query).value_or(http::FormData());
+  if (request.method == "GET") {
+    data.set("return_to", std::string(query.GetOr("return_to")));
+    return Page(*visit, "profile", "Your profile", data);
+  }
 
   http::Response refusal;
   auto form = ReadForm(request, *visit, &refusal);
@@ -278,7 +290,12 @@ http::Response MembersSite::Profile(const http::Request& request) {
     return Page(*visit, "profile", "Your profile", data, 400);
   }
   if (!saved.ok()) return Refuse(*visit, saved);
-  return http::SeeOther("/");
+  // Back to where the person was going (an invitation link), on this site only.
+  std::string next(form->GetOr("return_to"));
+  if (next.empty() || next[0] != '/' || next.rfind("//", 0) == 0 ||
+      next.find('\\') != std::string::npos)
+    next = "/";
+  return http::SeeOther(next);
 }
 
 }  // namespace portico::members

@@ -9,7 +9,9 @@
 //
 // Routes: GET / (landing or dashboard), /login, /signup, /callback, POST /logout,
 // POST /backchannel-logout, GET/POST /profile, GET/POST /enrol, GET /organization?id=,
-// POST /locations/add, GET /people?org=&location=, GET /audit?org=, GET /healthz.
+// POST /locations/add, GET /people?org=&location=, GET /audit?org=, POST /invitations/add,
+// POST /invitations/revoke, GET /invitation?token=, POST /invitation/accept, GET/POST /join,
+// POST /requests/decide, GET /healthz.
 // Thread-safe once built.
 #pragma once
 
@@ -73,6 +75,16 @@ class MembersSite {
   http::Response AddLocation(const http::Request& request);
   http::Response People(const http::Request& request);
   http::Response AuditPage(const http::Request& request);
+  // joining_pages.cc: invitations and requests (M6).
+  http::Response Invite(const http::Request& request);
+  http::Response RevokeInvitation(const http::Request& request);
+  http::Response InvitationPage(const http::Request& request);
+  http::Response AcceptInvitation(const http::Request& request);
+  http::Response Join(const http::Request& request);
+  http::Response DecideRequest(const http::Request& request);
+  // Adds the organization page's invitation and request lists for an administrator.
+  Status AddJoiningData(const Visit& visit, const std::string& organization_id,
+                        const std::vector<Location>& locations, kainjow::mustache::data& data);
 
   MembersConfig config_;
   Clock& clock_;

@@ -101,6 +101,19 @@ http::Response MembersSite::OrganizationPage(const http::Request& request) {
   data.set("my_rights", RightsText(me->rights, *locations));
   data.set("global", me->rights.global);
   data.set("admin", me->rights.any());
+  if (me->rights.any()) {
+    // The invitation form offers only the locations this person administers.
+    Data covered{Data::type::list};
+    for (const auto& l : *locations) {
+      if (!me->rights.Covers(l.id)) continue;
+      Data item;
+      item.set("id", l.id);
+      item.set("name", l.name);
+      covered.push_back(item);
+    }
+    data.set("covered", covered);
+    if (Status s = AddJoiningData(*visit, id, *locations, data); !s.ok()) return Refuse(*visit, s);
+  }
   return Page(*visit, "organization", organization->name, data);
 }
 

@@ -184,6 +184,143 @@ TEST_F(MembersSiteTest, OrganizationPagesAreRefusedToPeopleWithoutRightsThere) {
   EXPECT_NE(stranger.Get("/audit?org=" + org).status, 200);
 }
 
+// The value of the input `name` on `html`.
+std::string InputValue(const std::string& html, const std::string& id) {
+  std::regex pattern("id=\"" + id + "\" readonly value=\"([^\"]*)\"");
+  std::smatch m;
+  return std::regex_search(html, m, pattern) ? std::string(m[1]) : "";
+}
+
+TEST_F(MembersSiteTest, AnInvitedLocationAdministratorAndAnApprovedRequestJoinWithinTheirRights) {
+  Person ada = SignedIn("ada.join@example.com", "Ada");
+  std::string org = Enrolled(ada, "Ada");
+  ASSERT_EQ(Post(ada.site, "/organization?id=" + org, "/locations/add",
+                 {{"organization", org}, {"name", "North"}, {"city", "Leeds"}, {"country", "GB"}})
+                .status,
+            303);
+  HttpResult page = ada.site.Get("/organization?id=" + org);
+  std::smatch m;
+  ASSERT_TRUE(
+      std::regex_search(page.body, m, std::regex(R"re(<option value="(loc_[^"]+)">North)re")));
+  std::string north = m[1];
+  ASSERT_TRUE(std::regex_search(page.body, m,
+                                std::regex(R"re(<option value="(loc_[^"]+)">Headquarters)re")));
+  std::string hq = m[1];
+
+  // Ada invites Babbage to North as its Location Administrator.
+  HttpResult invited = Post(ada.site, "/organization?id=" + org, "/invitations/add",
+                            {{"organization", org},
+                             {"email", "Babbage.Join@example.com"},
+                             {"location", north},
+                             {"rights", "location"}});
+  ASSERT_EQ(invited.status, 200) << invited.body;
+  std::string link = PathOn(InputValue(invited.body, "invitation-link"), origin_);
+  ASSERT_EQ(link.rfind("/invitation?token=", 0), 0u) << invited.body;
+
+  // Babbage signs up at the Network with the invited address, opens the link, completes a
+  // profile on the way, and accepts.
+  Person babbage = SignedIn("babbage.join@example.com", "Charles");
+  HttpResult opened = babbage.site.Get(link);
+  ASSERT_EQ(opened.status, 303);
+  std::string to_profile = opened.Header("location").value_or("");
+  ASSERT_EQ(to_profile.rfind("/profile?return_to=", 0), 0u);
+  HttpResult form = babbage.site.Get(to_profile);
+  std::smatch rt;
+  ASSERT_TRUE(
+      std::regex_search(form.body, rt, std::regex(R"re(name="return_to" value="([^"]*)")re")));
+  std::string return_to = rt[1];
+  for (size_t at; (at = return_to.find("&amp;")) != std::string::npos;)
+    return_to.replace(at, 5, "&");
+  for (size_t at; (at = return_to.find("&#x3D;")) != std::string::npos;)
+    return_to.replace(at, 6, "=");
+  for (size_t at; (at = return_to.find("&#61;")) != std::string::npos;)
+    return_to.replace(at, 5, "=");
+  HttpResult saved = babbage.site.PostForm("/profile", {{"form_token", FormToken(form.body)},
+                                                        {"name", "Charles Babbage"},
+                                                        {"preferred_email", "cb@example.com"},
+                                                        {"return_to", return_to}});
+  ASSERT_EQ(saved.status, 303);
+  EXPECT_EQ(saved.Header("location").value_or(""), link);
+  HttpResult accept_page = babbage.site.Get(link);
+  ASSERT_EQ(accept_page.status, 200);
+  ASSERT_THAT(accept_page.body, HasSubstr("Accept the invitation"));
+  std::smatch tok;
+  ASSERT_TRUE(
+      std::regex_search(accept_page.body, tok, std::regex(R"re(name="token" value="([^"]*)")re")));
+  HttpResult accepted = babbage.site.PostForm(
+      "/invitation/accept", {{"form_token", FormToken(accept_page.body)}, {"token", tok[1]}});
+  ASSERT_EQ(accepted.status, 303) << accepted.body;
+  EXPECT_THAT(babbage.site.Get("/organization?id=" + org).body,
+              HasSubstr("Location Administrator: North"));
+  // The link worked once.
+  EXPECT_EQ(babbage.site.Get(link).status, 410);
+
+  // Babbage administers North only.
+  EXPECT_EQ(babbage.site.Get("/people?org=" + org + "&location=" + north).status, 200);
+  EXPECT_EQ(babbage.site.Get("/people?org=" + org + "&location=" + hq).status, 403);
+  EXPECT_EQ(babbage.site.Get("/audit?org=" + org).status, 403);
+  EXPECT_EQ(Post(babbage.site, "/organization?id=" + org, "/invitations/add",
+                 {{"organization", org}, {"email", "c@example.com"}, {"location", north}})
+                .status,
+            200);
+  EXPECT_EQ(Post(babbage.site, "/organization?id=" + org, "/invitations/add",
+                 {{"organization", org}, {"email", "c@example.com"}, {"location", hq}})
+                .status,
+            403);
+  EXPECT_EQ(Post(babbage.site, "/organization?id=" + org, "/invitations/add",
+                 {{"organization", org},
+                  {"email", "c@example.com"},
+                  {"location", north},
+                  {"rights", "global"}})
+                .status,
+            403);
+
+  // Dora asks to join North; Babbage sees and approves; Dora administers nothing.
+  Person dora = SignedIn("dora.join@example.com", "Dora");
+  ASSERT_EQ(Post(dora.site, "/profile", "/profile",
+                 {{"name", "Dora"}, {"preferred_email", "dora@example.com"}})
+                .status,
+            303);
+  ASSERT_EQ(Post(dora.site, "/join", "/join",
+                 {{"location", org + "|" + north}, {"message", "I work in Leeds"}})
+                .status,
+            200);
+  HttpResult with_request = babbage.site.Get("/organization?id=" + org);
+  ASSERT_THAT(with_request.body, HasSubstr("I work in Leeds"));
+  ASSERT_THAT(with_request.body, HasSubstr("dora.join@example.com"));
+  std::smatch req;
+  ASSERT_TRUE(std::regex_search(with_request.body, req,
+                                std::regex(R"re(name="request" value="(req_[^"]+)")re")));
+  HttpResult decided =
+      babbage.site.PostForm("/requests/decide", {{"form_token", FormToken(with_request.body)},
+                                                 {"organization", org},
+                                                 {"request", req[1]},
+                                                 {"decision", "approve"}});
+  EXPECT_EQ(decided.status, 303);
+  EXPECT_THAT(dora.site.Get("/organization?id=" + org).body, HasSubstr("No administrative rights"));
+  EXPECT_EQ(dora.site.Get("/people?org=" + org).status, 403);
+
+  // An invitation for another address is refused to whoever holds the link.
+  HttpResult for_someone =
+      Post(ada.site, "/organization?id=" + org, "/invitations/add",
+           {{"organization", org}, {"email", "zed@example.com"}, {"location", hq}});
+  std::string other_link = PathOn(InputValue(for_someone.body, "invitation-link"), origin_);
+  HttpResult wrong = dora.site.Get(other_link);
+  EXPECT_THAT(wrong.body, HasSubstr("Sign out, then sign in"));
+  std::smatch other_token;
+  ASSERT_TRUE(std::regex_search(other_link, other_token, std::regex("token=(.*)$")));
+  EXPECT_EQ(dora.site
+                .PostForm("/invitation/accept",
+                          {{"form_token", FormToken(wrong.body)}, {"token", other_token[1]}})
+                .status,
+            403);
+  // Every step is in the audit log.
+  HttpResult audit = ada.site.Get("/audit?org=" + org);
+  for (const char* action : {"invitation.sent", "invitation.accepted", "request.sent",
+                             "request.approved", "location.added", "organization.enrolled"})
+    EXPECT_THAT(audit.body, HasSubstr(action));
+}
+
 TEST_F(MembersSiteTest, AFormWithoutItsTokenIsRefused) {
   Person ada = SignedIn("ada.csrf@example.com", "Ada");
   HttpResult r = ada.site.PostForm(
