@@ -84,7 +84,7 @@ test('a person signs in to the resources site through the Network, then again wi
     const browser = await launchBrowser();
     try {
       const context = await browser.newContext();
-      context.setDefaultTimeout(10_000);
+      context.setDefaultTimeout(30_000);
       const page = await context.newPage();
       const watch = watchPage(page, 'sso');
       const email = uniqueEmail('sso');

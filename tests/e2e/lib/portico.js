@@ -87,8 +87,8 @@ class Visitor {
 
   static async open(browser, server, label) {
     const context = await browser.newContext({ baseURL: server.baseURL });
-    context.setDefaultTimeout(10_000);
-    context.setDefaultNavigationTimeout(15_000);
+    context.setDefaultTimeout(30_000);  // a deadline for a loaded 2-core machine, not a wait
+    context.setDefaultNavigationTimeout(30_000);
     const page = await context.newPage();
     return new Visitor(context, page, label, server);
   }
