@@ -128,6 +128,9 @@ StatusOr<std::unique_ptr<MembersSite>> MembersSite::Create(MembersConfig config,
   r.Get("/join", [s](const http::Request& q) { return s->Join(q); });
   r.Post("/join", [s](const http::Request& q) { return s->Join(q); });
   r.Post("/requests/decide", [s](const http::Request& q) { return s->DecideRequest(q); });
+  for (const char* action :
+       {"/members/rights", "/members/roles", "/members/primary", "/members/remove"})
+    r.Post(action, [s](const http::Request& q) { return s->ChangeMember(q); });
   r.Get(
       "/healthz",
       [](const http::Request&) {

@@ -11,7 +11,7 @@
 // POST /backchannel-logout, GET/POST /profile, GET/POST /enrol, GET /organization?id=,
 // POST /locations/add, GET /people?org=&location=, GET /audit?org=, POST /invitations/add,
 // POST /invitations/revoke, GET /invitation?token=, POST /invitation/accept, GET/POST /join,
-// POST /requests/decide, GET /healthz.
+// POST /requests/decide, POST /members/{rights,roles,primary,remove}, GET /healthz.
 // Thread-safe once built.
 #pragma once
 
@@ -82,6 +82,9 @@ class MembersSite {
   http::Response AcceptInvitation(const http::Request& request);
   http::Response Join(const http::Request& request);
   http::Response DecideRequest(const http::Request& request);
+  // member_pages.cc: rights, roles, the primary contact, removal (M4, M5).
+  http::Response ChangeMember(const http::Request& request);
+
   // Adds the organization page's invitation and request lists for an administrator.
   Status AddJoiningData(const Visit& visit, const std::string& organization_id,
                         const std::vector<Location>& locations, kainjow::mustache::data& data);

@@ -101,6 +101,7 @@ http::Response MembersSite::OrganizationPage(const http::Request& request) {
   data.set("my_rights", RightsText(me->rights, *locations));
   data.set("global", me->rights.global);
   data.set("admin", me->rights.any());
+  data.set("me", visit->person->id);
   if (me->rights.any()) {
     // The invitation form offers only the locations this person administers.
     Data covered{Data::type::list};
@@ -146,6 +147,8 @@ http::Response MembersSite::People(const http::Request& request) {
   for (const auto& m : *people) {
     if (role && !m.roles.count(*role)) continue;
     Data item;
+    item.set("individual", m.individual.id);
+    item.set("primary", m.roles.count(ContactRole::kPrimary) > 0);
     item.set("name", m.individual.name);
     item.set("job_title", m.individual.job_title);
     item.set("preferred_email", m.individual.preferred_email);
@@ -170,6 +173,8 @@ http::Response MembersSite::People(const http::Request& request) {
   Data data;
   data.set("org", org);
   data.set("people", list);
+  auto me = membership_->MembershipOf(*visit->person, org);
+  data.set("global", me.ok() && me->rights.global);
   data.set("locations", filters);
   return Page(*visit, "people", "People", data);
 }

@@ -321,6 +321,76 @@ TEST_F(MembersSiteTest, AnInvitedLocationAdministratorAndAnApprovedRequestJoinWi
     EXPECT_THAT(audit.body, HasSubstr(action));
 }
 
+TEST_F(MembersSiteTest, RightsRolesAndThePrimaryContactChangeOnlyAsTheRulesAllow) {
+  Person ada = SignedIn("ada.rights@example.com", "Ada");
+  std::string org = Enrolled(ada, "Ada");
+  std::smatch m;
+  HttpResult page = ada.site.Get("/organization?id=" + org);
+  ASSERT_TRUE(std::regex_search(page.body, m,
+                                std::regex(R"re(<option value="(loc_[^"]+)">Headquarters)re")));
+  std::string hq = m[1];
+  std::string ada_id;
+  ASSERT_TRUE(
+      std::regex_search(page.body, m, std::regex(R"re(name="individual" value="(ind_[^"]+)")re")));
+  ada_id = m[1];
+  // Babbage joins the headquarters as its Location Administrator (invitation, accepted).
+  HttpResult invited = Post(ada.site, "/organization?id=" + org, "/invitations/add",
+                            {{"organization", org},
+                             {"email", "babbage.rights@example.com"},
+                             {"location", hq},
+                             {"rights", "location"}});
+  std::string link = PathOn(InputValue(invited.body, "invitation-link"), origin_);
+  Person babbage = SignedIn("babbage.rights@example.com", "Charles");
+  ASSERT_EQ(Post(babbage.site, "/profile", "/profile",
+                 {{"name", "Charles Babbage"}, {"preferred_email", "cb@example.com"}})
+                .status,
+            303);
+  HttpResult accept_page = babbage.site.Get(link);
+  ASSERT_TRUE(
+      std::regex_search(accept_page.body, m, std::regex(R"re(name="token" value="([^"]*)")re")));
+  ASSERT_EQ(babbage.site
+                .PostForm("/invitation/accept",
+                          {{"form_token", FormToken(accept_page.body)}, {"token", m[1]}})
+                .status,
+            303);
+  HttpResult people = ada.site.Get("/people?org=" + org);
+  std::string babbage_id;
+  const std::regex individual(R"re(name="individual" value="(ind_[^"]+)")re");
+  for (std::sregex_iterator it(people.body.begin(), people.body.end(), individual), end; it != end;
+       ++it)
+    if ((*it)[1] != ada_id) babbage_id = (*it)[1];
+  ASSERT_FALSE(babbage_id.empty());
+
+  auto change = [&](Person& who, const std::string& action,
+                    std::vector<std::pair<std::string, std::string>> fields) {
+    fields.emplace_back("organization", org);
+    return Post(who.site, "/organization?id=" + org, action, fields).status;
+  };
+  // Babbage cannot raise his own rights, nor assign roles.
+  EXPECT_EQ(change(babbage, "/members/rights", {{"individual", babbage_id}, {"rights", "global"}}),
+            403);
+  EXPECT_EQ(change(babbage, "/members/roles", {{"individual", babbage_id}, {"role", "billing"}}),
+            403);
+  // Ada cannot leave: she is the Primary Program Contact and the only Global Administrator.
+  EXPECT_EQ(change(ada, "/members/remove", {{"individual", ada_id}}), 400);
+  // She hands the primary role to Babbage; still the last Global Administrator, she stays.
+  EXPECT_EQ(change(ada, "/members/primary", {{"individual", babbage_id}}), 303);
+  EXPECT_EQ(change(ada, "/members/remove", {{"individual", ada_id}}), 400);
+  EXPECT_EQ(change(ada, "/members/rights", {{"individual", ada_id}, {"rights", "none"}}), 400);
+  // Once Babbage is Global Administrator too, Ada may leave.
+  EXPECT_EQ(change(ada, "/members/rights", {{"individual", babbage_id}, {"rights", "global"}}),
+            303);
+  EXPECT_EQ(change(ada, "/members/roles", {{"individual", babbage_id}, {"role", "billing"}}), 303);
+  HttpResult after = babbage.site.Get("/people?org=" + org);
+  EXPECT_THAT(after.body, HasSubstr("primary, billing"));
+  EXPECT_EQ(change(ada, "/members/remove", {{"individual", ada_id}}), 303);
+  EXPECT_EQ(ada.site.Get("/organization?id=" + org).status, 403);
+  HttpResult audit = babbage.site.Get("/audit?org=" + org);
+  for (const char* action :
+       {"primary_contact.handed_over", "rights.changed", "roles.changed", "member.removed"})
+    EXPECT_THAT(audit.body, HasSubstr(action));
+}
+
 TEST_F(MembersSiteTest, AFormWithoutItsTokenIsRefused) {
   Person ada = SignedIn("ada.csrf@example.com", "Ada");
   HttpResult r = ada.site.PostForm(
