@@ -159,8 +159,11 @@ StatusOr<MembersSite::Visit> MembersSite::Begin(const http::Request& request) {
 
 std::optional<http::FormData> MembersSite::ReadForm(const http::Request& request,
                                                     const Visit& visit, http::Response* refusal) {
+  // A POST from another origin is refused even with a valid token (as at the Network).
+  auto origin = request.Header("origin");
+  bool foreign = origin && *origin != http::OriginOf(config_.public_url);
   auto form = http::FormData::Parse(request.body);
-  if (!form || !visit.session ||
+  if (foreign || !form || !visit.session ||
       !crypto::ConstantTimeEquals(form->GetOr("form_token"), visit.form_token)) {
     *refusal = Page(
         visit, "message", "Form expired",

@@ -25,13 +25,17 @@ class MembersStore {
   // The individual of `subject`, or kNotFound.
   virtual StatusOr<Individual> FindIndividualBySubject(const std::string& subject) = 0;
   virtual StatusOr<Individual> FindIndividual(const std::string& id) = 0;
-  // Refreshes what the Network says (sign-in address and whether it is verified). kNotFound.
-  virtual Status RefreshFromNetwork(const std::string& id, const std::string& signin_email,
-                                    bool verified, int64_t now) = 0;
+  // Saves what the Network said at a sign-in (`individual`'s sign-in address, its verified flag,
+  // the Network's name and the profile name that follows it), with one audit entry per
+  // organization of the person. kNotFound.
+  virtual Status RefreshFromNetwork(const Individual& individual,
+                                    const std::vector<AuditEntry>& audits) = 0;
   // Creates the profile. Errors: kAlreadyExists (the subject has one).
   virtual Status CreateIndividual(const Individual& individual, const AuditEntry& audit) = 0;
-  // Saves name, job title, phone and preferred e-mail. kNotFound.
-  virtual Status UpdateIndividual(const Individual& individual, const AuditEntry& audit) = 0;
+  // Saves name, job title, phone and preferred e-mail, with one audit entry per organization of
+  // the person (so that each one's administrators see it). kNotFound.
+  virtual Status UpdateIndividual(const Individual& individual,
+                                  const std::vector<AuditEntry>& audits) = 0;
 
   // ---- organizations and locations (M2, M3) ----
   // Writes the organization, its headquarters, and the founder as member at the headquarters

@@ -24,6 +24,7 @@ struct Individual {
   std::string preferred_email;
   std::string signin_email;
   bool signin_email_verified = false;
+  std::string network_name;  // the name the Network gave at the last sign-in
   int64_t created_at = 0;
 };
 

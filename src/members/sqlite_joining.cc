@@ -182,7 +182,8 @@ namespace {
 constexpr char kRequestQuery[] =
     "SELECT r.id, r.organization_id, r.location_id, r.message, r.created_at, r.decided_at, "
     "coalesce(r.decision, ''), i.id, i.subject, i.name, i.job_title, i.phone, i.preferred_email, "
-    "i.signin_email, i.signin_email_verified, i.created_at FROM join_requests r JOIN individuals "
+    "i.signin_email, i.signin_email_verified, i.created_at, i.network_name FROM join_requests r "
+    "JOIN individuals "
     "i ON i.id = r.individual_id ";
 
 JoinRequest ReadRequest(const Statement& s) {
@@ -203,6 +204,7 @@ JoinRequest ReadRequest(const Statement& s) {
   r.individual.signin_email = s.Text(13);
   r.individual.signin_email_verified = s.Int(14) != 0;
   r.individual.created_at = s.Int(15);
+  r.individual.network_name = s.Text(16);
   return r;
 }
 

@@ -9,7 +9,7 @@ namespace {
 
 constexpr char kIndividualColumns[] =
     "id, subject, name, job_title, phone, preferred_email, signin_email, signin_email_verified, "
-    "created_at";
+    "created_at, network_name";
 
 Individual ReadIndividual(const Statement& s, int at = 0) {
   Individual i;
@@ -22,6 +22,7 @@ Individual ReadIndividual(const Statement& s, int at = 0) {
   i.signin_email = s.Text(at + 6);
   i.signin_email_verified = s.Int(at + 7) != 0;
   i.created_at = s.Int(at + 8);
+  i.network_name = s.Text(at + 9);
   return i;
 }
 
@@ -153,7 +154,7 @@ StatusOr<std::vector<Member>> QueryMembers(Connection& c, const std::string& org
                                            const std::string& individual) {
   std::string sql = std::string("SELECT m.location_id, ") +
                     "i.id, i.subject, i.name, i.job_title, i.phone, i.preferred_email, "
-                    "i.signin_email, i.signin_email_verified, i.created_at "
+                    "i.signin_email, i.signin_email_verified, i.created_at, i.network_name "
                     "FROM memberships m JOIN individuals i ON i.id = m.individual_id "
                     "WHERE m.organization_id = ?1 AND (?2 = '' OR m.location_id = ?2) "
                     "AND (?3 = '' OR m.individual_id = ?3) ORDER BY i.name, i.id";
@@ -227,16 +228,18 @@ StatusOr<Individual> SqliteMembersStore::FindIndividual(const std::string& id) {
   return std::move(*found);
 }
 
-Status SqliteMembersStore::RefreshFromNetwork(const std::string& id,
-                                              const std::string& signin_email, bool verified,
-                                              int64_t now) {
+Status SqliteMembersStore::RefreshFromNetwork(const Individual& i,
+                                              const std::vector<AuditEntry>& audits) {
   return db_.Write([&](Connection& c) {
     PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("UPDATE individuals SET signin_email = ?, "
-                                               "signin_email_verified = ?, updated_at = ? WHERE "
-                                               "id = ?"));
-    s.Bind(1, signin_email).Bind(2, int64_t{verified}).Bind(3, now).Bind(4, id);
+                                               "signin_email_verified = ?, network_name = ?, "
+                                               "name = ?, updated_at = ? WHERE id = ?"));
+    int64_t now = audits.empty() ? 0 : audits.front().at;
+    s.Bind(1, i.signin_email).Bind(2, int64_t{i.signin_email_verified}).Bind(3, i.network_name);
+    s.Bind(4, i.name).Bind(5, now).Bind(6, i.id);
     PORTICO_RETURN_IF_ERROR(s.Run());
     if (c.Changes() != 1) return NotFoundError("no such individual");
+    for (const AuditEntry& a : audits) PORTICO_RETURN_IF_ERROR(WriteAudit(c, a));
     return OkStatus();
   });
 }
@@ -245,25 +248,29 @@ Status SqliteMembersStore::CreateIndividual(const Individual& i, const AuditEntr
   return db_.Write([&](Connection& c) {
     PORTICO_ASSIGN_OR_RETURN(
         auto s, c.Prepare(std::string("INSERT INTO individuals (") + kIndividualColumns +
-                          ", updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)"));
+                          ", updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
     s.Bind(1, i.id).Bind(2, i.subject).Bind(3, i.name).Bind(4, i.job_title).Bind(5, i.phone);
     s.Bind(6, i.preferred_email).Bind(7, i.signin_email);
-    s.Bind(8, int64_t{i.signin_email_verified}).Bind(9, i.created_at).Bind(10, i.created_at);
+    s.Bind(8, int64_t{i.signin_email_verified}).Bind(9, i.created_at).Bind(10, i.network_name);
+    s.Bind(11, i.created_at);
     PORTICO_RETURN_IF_ERROR(s.Run());
     return WriteAudit(c, audit);
   });
 }
 
-Status SqliteMembersStore::UpdateIndividual(const Individual& i, const AuditEntry& audit) {
+Status SqliteMembersStore::UpdateIndividual(const Individual& i,
+                                            const std::vector<AuditEntry>& audits) {
   return db_.Write([&](Connection& c) {
     PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("UPDATE individuals SET name = ?, job_title = ?, "
                                                "phone = ?, preferred_email = ?, updated_at = ? "
                                                "WHERE id = ?"));
+    int64_t now = audits.empty() ? 0 : audits.front().at;
     s.Bind(1, i.name).Bind(2, i.job_title).Bind(3, i.phone).Bind(4, i.preferred_email);
-    s.Bind(5, audit.at).Bind(6, i.id);
+    s.Bind(5, now).Bind(6, i.id);
     PORTICO_RETURN_IF_ERROR(s.Run());
     if (c.Changes() != 1) return NotFoundError("no such individual");
-    return WriteAudit(c, audit);
+    for (const AuditEntry& a : audits) PORTICO_RETURN_IF_ERROR(WriteAudit(c, a));
+    return OkStatus();
   });
 }
 

@@ -13,10 +13,11 @@ class SqliteMembersStore final : public MembersStore {
 
   StatusOr<Individual> FindIndividualBySubject(const std::string& subject) override;
   StatusOr<Individual> FindIndividual(const std::string& id) override;
-  Status RefreshFromNetwork(const std::string& id, const std::string& signin_email, bool verified,
-                            int64_t now) override;
+  Status RefreshFromNetwork(const Individual& individual,
+                            const std::vector<AuditEntry>& audits) override;
   Status CreateIndividual(const Individual& individual, const AuditEntry& audit) override;
-  Status UpdateIndividual(const Individual& individual, const AuditEntry& audit) override;
+  Status UpdateIndividual(const Individual& individual,
+                          const std::vector<AuditEntry>& audits) override;
 
   Status Enroll(const Organization& organization, const Location& headquarters,
                 const std::string& founder_id, const AuditEntry& audit) override;

@@ -87,7 +87,11 @@ CallbackOutcome SiteAuth::Callback(const http::Request& request) {
     q.Bind(4, signed_in->email).Bind(5, int64_t{signed_in->email_verified});
     q.Bind(6, signed_in->network_sid).Bind(7, signed_in->id_token).Bind(8, now);
     q.Bind(9, now + options_.session_seconds);
-    return q.Run();
+    PORTICO_RETURN_IF_ERROR(q.Run());
+    // Housekeeping: ended sessions go at the next sign-in.
+    PORTICO_ASSIGN_OR_RETURN(auto purge, c.Prepare("DELETE FROM sessions WHERE expires_at <= ?"));
+    purge.Bind(1, now);
+    return purge.Run();
   });
   if (!s.ok()) {
     out.error = "Signing in is not possible right now. Please try again.";
@@ -134,7 +138,8 @@ http::Response SiteAuth::BackchannelLogout(const http::Request& request) {
     q.Bind(1, sid->empty() ? subject : *sid);
     return q.Run();
   });
-  // Back-Channel Logout §2.8: 200 only when the sessions are gone; otherwise the Network retries.
+  // Back-Channel Logout §2.8: 200 only when the sessions are gone; a 503 tells the Network the
+  // logout did not take effect.
   r.status = s.ok() ? 200 : 503;
   log::Info("site_backchannel_logout",
             {{"site", options_.cookie_prefix}, {"sid", *sid}, {"ok", s.ok() ? "yes" : "no"}});

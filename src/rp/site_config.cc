@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -56,8 +57,16 @@ StatusOr<SiteConfig> LoadSiteConfig(const std::string& site, const std::string& 
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos || colon + 1 >= listen.size())
     return InvalidArgumentError(key("listen") + " must be host:port");
-  c.listen_address = listen.substr(0, colon) == "localhost" ? "127.0.0.1" : listen.substr(0, colon);
-  c.listen_port = static_cast<uint16_t>(std::atoi(listen.substr(colon + 1).c_str()));
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  c.listen_address = host == "localhost" ? "127.0.0.1" : host;
+  std::string port = listen.substr(colon + 1);
+  char* end = nullptr;
+  long value = std::strtol(port.c_str(), &end, 10);
+  if (*end != '\0' || value < 0 || value > 65535)
+    return InvalidArgumentError(key("listen") + " has a bad port: '" + port + "'");
+  c.listen_port = static_cast<uint16_t>(value);
   c.public_url = settings.GetString(key("public_url"), "");
   while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
   c.data_dir = settings.GetString(key("data_dir"), default_data_dir);
@@ -69,6 +78,9 @@ StatusOr<SiteConfig> LoadSiteConfig(const std::string& site, const std::string& 
   std::error_code ec;
   std::filesystem::create_directories(c.data_dir, ec);
   if (ec) return UnavailableError("cannot create " + c.data_dir + ": " + ec.message());
+  // Sessions and the cookie key live here: only the site's own user reads them.
+  std::filesystem::permissions(c.data_dir, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, ec);
   PORTICO_ASSIGN_OR_RETURN(c.cookie_key,
                            CookieKey(settings.GetString(key("cookie_key"), ""), c.data_dir));
   return c;

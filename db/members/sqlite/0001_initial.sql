@@ -13,6 +13,7 @@ CREATE TABLE individuals (
   preferred_email        TEXT NOT NULL,
   signin_email           TEXT NOT NULL,            -- from the ID token, refreshed at sign-in
   signin_email_verified  INTEGER NOT NULL,
+  network_name           TEXT NOT NULL DEFAULT '',  -- the name the Network gave at the last sign-in
   created_at             INTEGER NOT NULL,
   updated_at             INTEGER NOT NULL
 ) STRICT;
@@ -116,7 +117,7 @@ CREATE TABLE audit_log (
   id               INTEGER PRIMARY KEY,
   organization_id  TEXT NOT NULL,                  -- '' for changes outside an organization
   actor_id         TEXT NOT NULL,                  -- the individual who acted
-  action           TEXT NOT NULL,                  -- "organization.enrolled", "rights.granted", …
+  action           TEXT NOT NULL,                  -- "organization.enrolled", "rights.changed", …
   subject_id       TEXT NOT NULL DEFAULT '',       -- what the change is about
   before_json      TEXT NOT NULL DEFAULT '{}',
   after_json       TEXT NOT NULL DEFAULT '{}',

@@ -116,16 +116,43 @@ AuditEntry MembershipService::Entry(const Individual& actor, const std::string& 
 
 // ---- individuals ----
 
+std::vector<AuditEntry> MembershipService::EntriesForEveryOrganization(const Individual& actor,
+                                                                       const std::string& action,
+                                                                       const std::string& before,
+                                                                       const std::string& after) {
+  std::vector<AuditEntry> entries;
+  auto organizations = store_.OrganizationsOf(actor.id);
+  if (organizations.ok())
+    for (const auto& o : *organizations)
+      entries.push_back(Entry(actor, o.id, action, actor.id, before, after));
+  // Also one outside any organization, so that the change is recorded even before joining.
+  entries.push_back(Entry(actor, "", action, actor.id, before, after));
+  return entries;
+}
+
 StatusOr<Individual> MembershipService::SignedIn(const NetworkIdentity& identity) {
   PORTICO_ASSIGN_OR_RETURN(Individual me, store_.FindIndividualBySubject(identity.subject));
-  if (me.signin_email != identity.email || me.signin_email_verified != identity.email_verified) {
-    // M8: a new address at the Network shows after the next sign-in.
-    PORTICO_RETURN_IF_ERROR(store_.RefreshFromNetwork(
-        me.id, identity.email, identity.email_verified, clock_.NowSeconds()));
-    me.signin_email = identity.email;
-    me.signin_email_verified = identity.email_verified;
-  }
-  return me;
+  if (me.signin_email == identity.email && me.signin_email_verified == identity.email_verified &&
+      me.network_name == identity.name)
+    return me;
+  // M8: a new address or name at the Network shows from this sign-in on. The profile's name
+  // follows the Network's unless the person chose another one here.
+  Individual updated = me;
+  updated.signin_email = identity.email;
+  updated.signin_email_verified = identity.email_verified;
+  updated.network_name = identity.name;
+  if (!identity.name.empty() && me.name == me.network_name) updated.name = identity.name;
+  auto as_json = [](const Individual& i) {
+    json::object o;
+    o["signin_email"] = i.signin_email;
+    o["signin_email_verified"] = i.signin_email_verified;
+    o["name"] = i.name;
+    return json::serialize(o);
+  };
+  PORTICO_RETURN_IF_ERROR(store_.RefreshFromNetwork(
+      updated, EntriesForEveryOrganization(updated, "profile.network_changed", as_json(me),
+                                           as_json(updated))));
+  return updated;
 }
 
 StatusOr<Individual> MembershipService::CompleteProfile(const NetworkIdentity& identity,
@@ -140,6 +167,7 @@ StatusOr<Individual> MembershipService::CompleteProfile(const NetworkIdentity& i
                            CleanEmail(input.preferred_email, "preferred e-mail address"));
   me.signin_email = identity.email;
   me.signin_email_verified = identity.email_verified;
+  me.network_name = identity.name;
   me.created_at = clock_.NowSeconds();
   json::object after;
   after["name"] = me.name;
@@ -165,12 +193,10 @@ Status MembershipService::UpdateProfile(const Individual& actor, const ProfileIn
     o["preferred_email"] = i.preferred_email;
     return json::serialize(o);
   };
-  // A profile belongs to no organization; its audit rows are written under each of them so
-  // that their administrators see the change.
-  PORTICO_ASSIGN_OR_RETURN(auto organizations, store_.OrganizationsOf(actor.id));
-  std::string org = organizations.empty() ? "" : organizations.front().id;
+  // A profile belongs to no organization: its audit entry is written under each of the
+  // person's organizations, so that every one's administrators see the change.
   return store_.UpdateIndividual(
-      me, Entry(actor, org, "profile.updated", actor.id, as_json(actor), as_json(me)));
+      me, EntriesForEveryOrganization(actor, "profile.updated", as_json(actor), as_json(me)));
 }
 
 // ---- organizations and locations ----

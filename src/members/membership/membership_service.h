@@ -62,8 +62,9 @@ class MembershipService {
   MembershipService(MembersStore& store, Clock& clock, crypto::Random& random);
 
   // ---- individuals (M1, M8) ----
-  // The profile of this Network subject, refreshed with the sign-in address; kNotFound when the
-  // person has none yet (a new subject, also a new Network account of a known person).
+  // The profile of this Network subject, refreshed with what the Network says now (sign-in
+  // address, whether it is verified, name — M8); kNotFound when the person has none yet (a new
+  // subject, also a new Network account of a known person).
   StatusOr<Individual> SignedIn(const NetworkIdentity& identity);
   // Creates the profile. Errors: kInvalidArgument, kAlreadyExists.
   StatusOr<Individual> CompleteProfile(const NetworkIdentity& identity, const ProfileInput& input);
@@ -115,6 +116,11 @@ class MembershipService {
   AuditEntry Entry(const Individual& actor, const std::string& organization_id, std::string action,
                    std::string subject_id, std::string before, std::string after) const;
   std::string NewId(const char* prefix);
+  // The same change recorded under each of the actor's organizations (and outside them).
+  std::vector<AuditEntry> EntriesForEveryOrganization(const Individual& actor,
+                                                      const std::string& action,
+                                                      const std::string& before,
+                                                      const std::string& after);
 
   MembersStore& store_;
   Clock& clock_;

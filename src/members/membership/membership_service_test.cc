@@ -200,11 +200,28 @@ TEST_F(MembershipServiceTest, LocationAdministratorsRemoveOnlyTheirPeople) {
 }
 
 TEST_F(MembershipServiceTest, ANewNetworkAddressShowsAtTheNextSignIn) {
-  NetworkIdentity changed{"sub-Babbage", "Babbage", "charles@engines.example", true};
+  NetworkIdentity changed{"sub-Babbage", "Charles Babbage", "charles@engines.example", true};
   auto me = service_.SignedIn(changed);
   ASSERT_TRUE(me.ok());
   EXPECT_EQ(me->id, b_.id);
   EXPECT_EQ(store_.FindIndividual(b_.id)->signin_email, "charles@engines.example");
+  // The name follows the Network's, since Babbage never chose another one here.
+  EXPECT_EQ(store_.FindIndividual(b_.id)->name, "Charles Babbage");
+  // Dora chose her own name at the Membership Center: the Network's new one does not replace it.
+  ASSERT_TRUE(service_.UpdateProfile(d_, {"Dora of Leeds", "", "", "Dora@example.com"}).ok());
+  ASSERT_TRUE(service_.SignedIn({"sub-Dora", "Dora Smith", "Dora@example.com", true}).ok());
+  EXPECT_EQ(store_.FindIndividual(d_.id)->name, "Dora of Leeds");
+  EXPECT_EQ(store_.FindIndividual(d_.id)->network_name, "Dora Smith");
+  // Both changes are in the organization's audit log.
+  auto log = service_.Audit(a_, org_);
+  ASSERT_TRUE(log.ok());
+  int refreshed = 0, updated = 0;
+  for (const auto& e : *log) {
+    if (e.action == "profile.network_changed") ++refreshed;
+    if (e.action == "profile.updated") ++updated;
+  }
+  EXPECT_EQ(refreshed, 2);
+  EXPECT_EQ(updated, 1);
   // Another Network account is another person: no profile yet.
   NetworkIdentity other{"sub-new-account", "Babbage", "charles@engines.example", true};
   EXPECT_EQ(service_.SignedIn(other).status().code(), StatusCode::kNotFound);
