@@ -15,21 +15,6 @@ std::string Query(const http::Request& request, const char* name) {
   return std::string(q.GetOr(name));
 }
 
-std::string PercentEncode(std::string_view text) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 Status MembersSite::AddJoiningData(const Visit& visit, const std::string& org,
@@ -124,13 +109,13 @@ http::Response MembersSite::InvitationPage(const http::Request& request) {
   if (!organization.ok() || !location.ok())
     return Refuse(*visit, organization.ok() ? location.status() : organization.status());
   if (visit->session && !visit->person)
-    return http::SeeOther("/profile?return_to=" + PercentEncode(here));
+    return http::SeeOther("/profile?return_to=" + http::PercentEncode(here));
   data.set("organization", organization->name);
   data.set("location", location->name);
   data.set("email", invitation->email);
   data.set("token", token);
-  data.set("login", "/login?return_to=" + PercentEncode(here));
-  data.set("signup", "/signup?return_to=" + PercentEncode(here));
+  data.set("login", "/login?return_to=" + http::PercentEncode(here));
+  data.set("signup", "/signup?return_to=" + http::PercentEncode(here));
   if (visit->person) {
     bool mine = JoiningService::AddressKey(visit->person->signin_email) == invitation->email_key;
     data.set("mine", mine);
@@ -162,7 +147,8 @@ http::Response MembersSite::AcceptInvitation(const http::Request& request) {
     return Page(*visit, "message", "Invitation", data, 403);
   }
   if (!accepted.ok()) return Refuse(*visit, accepted);
-  return http::SeeOther("/organization?id=" + invitation->organization_id);
+  return http::SeeOther(invitation.ok() ? "/organization?id=" + invitation->organization_id
+                                        : std::string("/"));
 }
 
 http::Response MembersSite::Join(const http::Request& request) {

@@ -16,6 +16,9 @@ http::Response MembersSite::ChangeMember(const http::Request& request) {
   std::string org(form->GetOr("organization"));
   std::string target(form->GetOr("individual"));
   const std::string& path = request.path;
+  // Only members learn anything about the organization's people, even from a refusal.
+  auto me = membership_->MembershipOf(*visit->person, org);
+  if (!me.ok()) return Refuse(*visit, me.status());
   Status s;
   if (path == "/members/rights") {
     auto member = store_->FindMember(org, target);

@@ -159,9 +159,10 @@ StatusOr<MembersSite::Visit> MembersSite::Begin(const http::Request& request) {
 
 std::optional<http::FormData> MembersSite::ReadForm(const http::Request& request,
                                                     const Visit& visit, http::Response* refusal) {
-  // A POST from another origin is refused even with a valid token (as at the Network).
+  // A POST from another origin is refused even with a valid token (as at the Network). "null" is
+  // what browsers send from our own pages: they carry Referrer-Policy: no-referrer (Fetch §3.2.5).
   auto origin = request.Header("origin");
-  bool foreign = origin && *origin != http::OriginOf(config_.public_url);
+  bool foreign = origin && *origin != "null" && *origin != http::OriginOf(config_.public_url);
   auto form = http::FormData::Parse(request.body);
   if (foreign || !form || !visit.session ||
       !crypto::ConstantTimeEquals(form->GetOr("form_token"), visit.form_token)) {
@@ -216,10 +217,14 @@ http::Response MembersSite::Refuse(const Visit& visit, const Status& status) {
       break;
     case StatusCode::kInvalidArgument:
     case StatusCode::kFailedPrecondition:
-    case StatusCode::kAlreadyExists:
-      code = status.code() == StatusCode::kAlreadyExists ? 409 : 400;
+      code = 400;
       d.set("heading", "That did not work");
       d.set("error", status.message());
+      break;
+    case StatusCode::kAlreadyExists:
+      code = 409;
+      d.set("heading", "Already done");
+      d.set("error", "That is already so: the person belongs here already, or the profile exists.");
       break;
     default:
       code = 503;
@@ -297,11 +302,7 @@ http::Response MembersSite::Profile(const http::Request& request) {
   }
   if (!saved.ok()) return Refuse(*visit, saved);
   // Back to where the person was going (an invitation link), on this site only.
-  std::string next(form->GetOr("return_to"));
-  if (next.empty() || next[0] != '/' || next.rfind("//", 0) == 0 ||
-      next.find('\\') != std::string::npos)
-    next = "/";
-  return http::SeeOther(next);
+  return http::SeeOther(rp::SafeSitePath(form->GetOr("return_to")));
 }
 
 }  // namespace portico::members

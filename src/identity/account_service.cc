@@ -88,12 +88,10 @@ StatusOr<CheckedSignUp> AccountService::CheckSignUp(const SignUpRequest& request
   PORTICO_ASSIGN_OR_RETURN(checked.email, ValidateEmailAddress(request.email));
   checked.email_key = EmailKey(checked.email);
   *field = Field::kPassword;
-  auto normalized = PasswordPolicy::Normalize(request.password);
-  if (!normalized.ok()) return InvalidArgumentError(policy_.Explain(PasswordProblem::kNotUtf8));
-  PasswordProblem problem = policy_.Check(*normalized, checked.email);
-  if (problem != PasswordProblem::kNone) return InvalidArgumentError(policy_.Explain(problem));
+  PORTICO_ASSIGN_OR_RETURN(std::string normalized,
+                           AcceptablePassword(request.password, checked.email));
   *field = Field::kNone;
-  PORTICO_ASSIGN_OR_RETURN(checked.password_hash, hasher_.Hash(*normalized));
+  PORTICO_ASSIGN_OR_RETURN(checked.password_hash, hasher_.Hash(normalized));
   return checked;
 }
 
@@ -222,19 +220,33 @@ StatusOr<NewSession> AccountService::ChangePassword(const ActiveSession& active,
   Status current = VerifyCurrentPassword(account, current_password);
   if (!current.ok()) return current;
   *field = Field::kPassword;
-  auto normalized = PasswordPolicy::Normalize(new_password);
-  if (!normalized.ok()) return InvalidArgumentError(policy_.Explain(PasswordProblem::kNotUtf8));
-  PasswordProblem problem = policy_.Check(*normalized, account.email);
-  if (problem != PasswordProblem::kNone) return InvalidArgumentError(policy_.Explain(problem));
+  PORTICO_ASSIGN_OR_RETURN(std::string normalized, AcceptablePassword(new_password, account.email));
   *field = Field::kNone;
-  PORTICO_ASSIGN_OR_RETURN(std::string hash, hasher_.Hash(*normalized));
+  PORTICO_ASSIGN_OR_RETURN(NewSession result,
+                           ReplacePassword(account, normalized, active.session.remember, client));
+  log::Info("password_changed", {{"account", account.id}});
+  return result;
+}
+
+StatusOr<std::string> AccountService::AcceptablePassword(std::string_view password,
+                                                         std::string_view email) const {
+  auto normalized = PasswordPolicy::Normalize(password);
+  if (!normalized.ok()) return InvalidArgumentError(policy_.Explain(PasswordProblem::kNotUtf8));
+  PasswordProblem problem = policy_.Check(*normalized, std::string(email));
+  if (problem != PasswordProblem::kNone) return InvalidArgumentError(policy_.Explain(problem));
+  return *normalized;
+}
+
+StatusOr<NewSession> AccountService::ReplacePassword(const Account& account,
+                                                     const std::string& normalized, bool remember,
+                                                     const ClientInfo& client) {
+  PORTICO_ASSIGN_OR_RETURN(std::string hash, hasher_.Hash(normalized));
   NewSession result;
-  result.session = MakeSession(account.id, active.session.remember, client, &result.token);
+  result.session = MakeSession(account.id, remember, client, &result.token);
   PORTICO_RETURN_IF_ERROR(
       store_.ChangePassword(account.id, hash, clock_.NowSeconds(), result.session));
   result.account = account;
   result.account.password_hash = hash;
-  log::Info("password_changed", {{"account", account.id}});
   return result;
 }
 
@@ -242,20 +254,12 @@ StatusOr<NewSession> AccountService::ResetPassword(const Account& account,
                                                    std::string_view new_password,
                                                    const ClientInfo& client, Field* field) {
   *field = Field::kPassword;
-  auto normalized = PasswordPolicy::Normalize(new_password);
-  if (!normalized.ok()) return InvalidArgumentError(policy_.Explain(PasswordProblem::kNotUtf8));
-  PasswordProblem problem = policy_.Check(*normalized, account.email);
-  if (problem != PasswordProblem::kNone) return InvalidArgumentError(policy_.Explain(problem));
+  PORTICO_ASSIGN_OR_RETURN(std::string normalized, AcceptablePassword(new_password, account.email));
   *field = Field::kNone;
-  PORTICO_ASSIGN_OR_RETURN(std::string hash, hasher_.Hash(*normalized));
-  NewSession result;
-  result.session = MakeSession(account.id, /*remember=*/false, client, &result.token);
-  PORTICO_RETURN_IF_ERROR(
-      store_.ChangePassword(account.id, hash, clock_.NowSeconds(), result.session));
+  PORTICO_ASSIGN_OR_RETURN(NewSession result,
+                           ReplacePassword(account, normalized, /*remember=*/false, client));
   // A reset proves the mailbox: the lock that failed guesses built up is lifted.
   PORTICO_RETURN_IF_ERROR(store_.ClearSignInFailures("account:" + account.id));
-  result.account = account;
-  result.account.password_hash = hash;
   log::Info("password_reset", {{"account", account.id}});
   return result;
 }

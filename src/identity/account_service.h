@@ -124,6 +124,10 @@ class AccountService {
   StatusOr<NewSession> ResetPassword(const Account& account, std::string_view new_password,
                                      const ClientInfo& client, Field* field);
 
+  // `password` normalized (NFKC) when the password rules accept it for `email`.
+  // Errors: kInvalidArgument with the reason, for the person.
+  StatusOr<std::string> AcceptablePassword(std::string_view password, std::string_view email) const;
+
   // A new session for `account_id`, not yet stored (the caller stores it in its transaction).
   Session NewSessionFor(const std::string& account_id, bool remember, const ClientInfo& client,
                         std::string* token) {
@@ -140,6 +144,10 @@ class AccountService {
   const PasswordPolicy& password_policy() const { return policy_; }
 
  private:
+  // Hashes `normalized`, ends every session of the account and starts a new one, in one
+  // transaction.
+  StatusOr<NewSession> ReplacePassword(const Account& account, const std::string& normalized,
+                                       bool remember, const ClientInfo& client);
   Session MakeSession(const std::string& account_id, bool remember, const ClientInfo& client,
                       std::string* token);
 

@@ -314,12 +314,7 @@ StatusOr<ResetResult> EmailService::ResetPassword(std::string_view link_token,
   PORTICO_ASSIGN_OR_RETURN(Account account, identity_.FindAccountById(view.token.account_id));
   if (account.disabled_at) return NotFoundError("the account is locked");
   *field = Field::kPassword;
-  auto normalized = PasswordPolicy::Normalize(new_password);
-  if (!normalized.ok())
-    return InvalidArgumentError(accounts_.password_policy().Explain(PasswordProblem::kNotUtf8));
-  PasswordProblem problem = accounts_.password_policy().Check(*normalized, account.email);
-  if (problem != PasswordProblem::kNone)
-    return InvalidArgumentError(accounts_.password_policy().Explain(problem));
+  PORTICO_RETURN_IF_ERROR(accounts_.AcceptablePassword(new_password, account.email).status());
   *field = Field::kNone;
   PORTICO_ASSIGN_OR_RETURN(
       EmailToken token,

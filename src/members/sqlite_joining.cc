@@ -2,11 +2,17 @@
 // request is spent or decided by a conditional UPDATE inside the transaction that adds the
 // member, and the caller acts only when exactly one row changed (SECURITY.md promise 2).
 #include "members/sqlite_members_store.h"
+#include "members/sqlite_rows.h"
 
 namespace portico::members {
 
+using rows::InsertMembership;
 using store::sqlite::Connection;
 using store::sqlite::Statement;
+
+namespace {
+Status Audit(Connection& c, const AuditEntry& a) { return rows::WriteAudit(c, a); }
+}  // namespace
 
 namespace {
 
@@ -39,24 +45,6 @@ Invitation ReadInvitation(const Statement& s) {
   v.used_at = s.OptionalInt(11);
   v.revoked_at = s.OptionalInt(12);
   return v;
-}
-
-Status Audit(Connection& c, const AuditEntry& a) {
-  PORTICO_ASSIGN_OR_RETURN(
-      auto s, c.Prepare("INSERT INTO audit_log (organization_id, actor_id, action, subject_id, "
-                        "before_json, after_json, at) VALUES (?,?,?,?,?,?,?)"));
-  s.Bind(1, a.organization_id).Bind(2, a.actor_id).Bind(3, a.action).Bind(4, a.subject_id);
-  s.Bind(5, a.before_json).Bind(6, a.after_json).Bind(7, a.at);
-  return s.Run();
-}
-
-Status InsertMembership(Connection& c, const std::string& org, const std::string& who,
-                        const std::string& location, int64_t now) {
-  PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("INSERT INTO memberships (individual_id, "
-                                             "organization_id, location_id, created_at) VALUES "
-                                             "(?,?,?,?)"));
-  s.Bind(1, who).Bind(2, org).Bind(3, location).Bind(4, now);
-  return s.Run();  // kAlreadyExists when already a member
 }
 
 }  // namespace
@@ -131,21 +119,9 @@ Status SqliteMembersStore::AcceptInvitation(const std::string& token_hash,
     PORTICO_RETURN_IF_ERROR(u.Run());  // finish the statement before the next ones
     PORTICO_RETURN_IF_ERROR(
         InsertMembership(c, v.organization_id, individual_id, v.location_id, now));
-    PORTICO_ASSIGN_OR_RETURN(auto r,
-                             c.Prepare("INSERT INTO admin_rights (individual_id, organization_id, "
-                                       "location_id, granted_by, created_at) VALUES (?,?,?,?,?)"));
-    if (v.rights.global || !v.rights.locations.empty()) {
-      r.Bind(1, individual_id).Bind(2, v.organization_id);
-      r.Bind(3, v.rights.global ? "" : v.location_id).Bind(4, v.invited_by).Bind(5, now);
-      PORTICO_RETURN_IF_ERROR(r.Run());
-    }
-    PORTICO_ASSIGN_OR_RETURN(auto q, c.Prepare("INSERT INTO contact_roles (individual_id, "
-                                               "organization_id, role, created_at) VALUES "
-                                               "(?,?,?,?)"));
-    for (ContactRole role : v.roles) {
-      q.Bind(1, individual_id).Bind(2, v.organization_id).Bind(3, RoleName(role)).Bind(4, now);
-      PORTICO_RETURN_IF_ERROR(q.Run());
-    }
+    PORTICO_RETURN_IF_ERROR(
+        rows::InsertRights(c, v.organization_id, individual_id, v.rights, v.invited_by, now));
+    PORTICO_RETURN_IF_ERROR(rows::InsertRoles(c, v.organization_id, individual_id, v.roles, now));
     AuditEntry entry = audit;
     entry.organization_id = v.organization_id;
     return Audit(c, entry);

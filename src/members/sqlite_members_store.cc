@@ -1,9 +1,64 @@
 #include "members/sqlite_members_store.h"
 
+#include "members/sqlite_rows.h"
+
 namespace portico::members {
 
 using store::sqlite::Connection;
 using store::sqlite::Statement;
+
+namespace rows {
+
+Status WriteAudit(Connection& c, const AuditEntry& a) {
+  PORTICO_ASSIGN_OR_RETURN(
+      auto s, c.Prepare("INSERT INTO audit_log (organization_id, actor_id, action, subject_id, "
+                        "before_json, after_json, at) VALUES (?,?,?,?,?,?,?)"));
+  s.Bind(1, a.organization_id).Bind(2, a.actor_id).Bind(3, a.action).Bind(4, a.subject_id);
+  s.Bind(5, a.before_json).Bind(6, a.after_json).Bind(7, a.at);
+  return s.Run();
+}
+
+Status InsertMembership(Connection& c, const std::string& org, const std::string& who,
+                        const std::string& location, int64_t now) {
+  PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("INSERT INTO memberships (individual_id, "
+                                             "organization_id, location_id, created_at) VALUES "
+                                             "(?,?,?,?)"));
+  s.Bind(1, who).Bind(2, org).Bind(3, location).Bind(4, now);
+  return s.Run();
+}
+
+Status InsertRights(Connection& c, const std::string& org, const std::string& who,
+                    const Rights& rights, const std::string& granted_by, int64_t now) {
+  PORTICO_ASSIGN_OR_RETURN(
+      auto s, c.Prepare("INSERT INTO admin_rights (individual_id, organization_id, location_id, "
+                        "granted_by, created_at) VALUES (?,?,?,?,?)"));
+  std::vector<std::string> rows(rights.locations.begin(), rights.locations.end());
+  if (rights.global) rows.push_back("");
+  for (const std::string& location : rows) {
+    s.Bind(1, who).Bind(2, org).Bind(3, location).Bind(4, granted_by).Bind(5, now);
+    PORTICO_RETURN_IF_ERROR(s.Run());
+  }
+  return OkStatus();
+}
+
+Status InsertRoles(Connection& c, const std::string& org, const std::string& who,
+                   const std::set<ContactRole>& roles, int64_t now) {
+  PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("INSERT INTO contact_roles (individual_id, "
+                                             "organization_id, role, created_at) VALUES "
+                                             "(?,?,?,?)"));
+  for (ContactRole role : roles) {
+    s.Bind(1, who).Bind(2, org).Bind(3, RoleName(role)).Bind(4, now);
+    PORTICO_RETURN_IF_ERROR(s.Run());
+  }
+  return OkStatus();
+}
+
+}  // namespace rows
+
+using rows::InsertMembership;
+using rows::InsertRights;
+using rows::InsertRoles;
+using rows::WriteAudit;
 
 namespace {
 
@@ -57,15 +112,6 @@ Location ReadLocation(const Statement& s) {
   return l;
 }
 
-Status WriteAudit(Connection& c, const AuditEntry& a) {
-  PORTICO_ASSIGN_OR_RETURN(
-      auto s, c.Prepare("INSERT INTO audit_log (organization_id, actor_id, action, subject_id, "
-                        "before_json, after_json, at) VALUES (?,?,?,?,?,?,?)"));
-  s.Bind(1, a.organization_id).Bind(2, a.actor_id).Bind(3, a.action).Bind(4, a.subject_id);
-  s.Bind(5, a.before_json).Bind(6, a.after_json).Bind(7, a.at);
-  return s.Run();
-}
-
 Status InsertLocation(Connection& c, const Location& l, int64_t now) {
   PORTICO_ASSIGN_OR_RETURN(auto s,
                            c.Prepare(std::string("INSERT INTO locations (") + kLocationColumns +
@@ -75,32 +121,6 @@ Status InsertLocation(Connection& c, const Location& l, int64_t now) {
   s.Bind(6, l.region).Bind(7, l.postal_code).Bind(8, l.country);
   s.Bind(9, int64_t{l.headquarters}).Bind(10, now).Bind(11, now);
   return s.Run();
-}
-
-Status InsertRights(Connection& c, const std::string& org, const std::string& who,
-                    const Rights& rights, const std::string& granted_by, int64_t now) {
-  PORTICO_ASSIGN_OR_RETURN(
-      auto s, c.Prepare("INSERT INTO admin_rights (individual_id, organization_id, location_id, "
-                        "granted_by, created_at) VALUES (?,?,?,?,?)"));
-  std::vector<std::string> rows(rights.locations.begin(), rights.locations.end());
-  if (rights.global) rows.push_back("");
-  for (const std::string& location : rows) {
-    s.Bind(1, who).Bind(2, org).Bind(3, location).Bind(4, granted_by).Bind(5, now);
-    PORTICO_RETURN_IF_ERROR(s.Run());
-  }
-  return OkStatus();
-}
-
-Status InsertRoles(Connection& c, const std::string& org, const std::string& who,
-                   const std::set<ContactRole>& roles, int64_t now) {
-  PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("INSERT INTO contact_roles (individual_id, "
-                                             "organization_id, role, created_at) VALUES "
-                                             "(?,?,?,?)"));
-  for (ContactRole role : roles) {
-    s.Bind(1, who).Bind(2, org).Bind(3, RoleName(role)).Bind(4, now);
-    PORTICO_RETURN_IF_ERROR(s.Run());
-  }
-  return OkStatus();
 }
 
 StatusOr<int64_t> CountGlobals(Connection& c, const std::string& org) {
@@ -286,11 +306,7 @@ Status SqliteMembersStore::Enroll(const Organization& o, const Location& hq,
     s.Bind(5, int64_t{o.company_email_required}).Bind(6, o.created_at).Bind(7, o.created_at);
     PORTICO_RETURN_IF_ERROR(s.Run());
     PORTICO_RETURN_IF_ERROR(InsertLocation(c, hq, o.created_at));
-    PORTICO_ASSIGN_OR_RETURN(auto m, c.Prepare("INSERT INTO memberships (individual_id, "
-                                               "organization_id, location_id, created_at) VALUES "
-                                               "(?,?,?,?)"));
-    m.Bind(1, founder).Bind(2, o.id).Bind(3, hq.id).Bind(4, o.created_at);
-    PORTICO_RETURN_IF_ERROR(m.Run());
+    PORTICO_RETURN_IF_ERROR(InsertMembership(c, o.id, founder, hq.id, o.created_at));
     Rights global;
     global.global = true;
     PORTICO_RETURN_IF_ERROR(InsertRights(c, o.id, founder, global, founder, o.created_at));
@@ -439,11 +455,8 @@ StatusOr<std::vector<Member>> SqliteMembersStore::ListMembers(const std::string&
 
 Status SqliteMembersStore::AddMember(const Member& m, const AuditEntry& audit) {
   return db_.Write([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("INSERT INTO memberships (individual_id, "
-                                               "organization_id, location_id, created_at) VALUES "
-                                               "(?,?,?,?)"));
-    s.Bind(1, m.individual.id).Bind(2, m.organization_id).Bind(3, m.location_id).Bind(4, audit.at);
-    PORTICO_RETURN_IF_ERROR(s.Run());
+    PORTICO_RETURN_IF_ERROR(
+        InsertMembership(c, m.organization_id, m.individual.id, m.location_id, audit.at));
     PORTICO_RETURN_IF_ERROR(
         InsertRights(c, m.organization_id, m.individual.id, m.rights, audit.actor_id, audit.at));
     std::set<ContactRole> roles = m.roles;

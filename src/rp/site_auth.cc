@@ -11,6 +11,14 @@ namespace portico::rp {
 
 using store::sqlite::Connection;
 
+std::string SafeSitePath(std::string_view candidate) {
+  if (candidate.empty() || candidate.size() > 2048 || candidate[0] != '/') return "/";
+  if (candidate.size() > 1 && (candidate[1] == '/' || candidate[1] == '\\')) return "/";
+  for (unsigned char c : candidate)
+    if (c < 0x20 || c == 0x7f || c == '\\') return "/";
+  return std::string(candidate);
+}
+
 SiteAuth::SiteAuth(RelyingParty& rp, store::sqlite::Database& db, Clock& clock,
                    SiteAuthOptions options)
     : rp_(rp),
@@ -51,11 +59,7 @@ std::optional<SiteSession> SiteAuth::Current(const http::Request& request) {
 StatusOr<http::Response> SiteAuth::Login(std::string_view return_to, std::string_view prompt) {
   std::string p(prompt);
   if (p != "create" && p != "login") p.clear();
-  std::string target(return_to);
-  if (target.empty() || target[0] != '/' || target.rfind("//", 0) == 0 ||
-      target.find('\\') != std::string::npos)
-    target = "/";
-  PORTICO_ASSIGN_OR_RETURN(LoginStart start, rp_.BeginLogin(target, p));
+  PORTICO_ASSIGN_OR_RETURN(LoginStart start, rp_.BeginLogin(SafeSitePath(return_to), p));
   http::Response r;
   r.status = 302;
   r.SetHeader("Location", start.authorization_url);

@@ -49,6 +49,11 @@ struct CallbackOutcome {
   http::Response response;
 };
 
+// `candidate` when it is a path on this site ("/x?y=1"), else "/": refuses scheme-relative
+// "//host", backslashes, control characters (browsers drop tabs, so "/\t/evil" would become
+// "//evil") and anything longer than 2048 bytes (RFC 9700 §4.11: no open redirects).
+std::string SafeSitePath(std::string_view candidate);
+
 class SiteAuth {
  public:
   SiteAuth(RelyingParty& rp, store::sqlite::Database& db, Clock& clock, SiteAuthOptions options);

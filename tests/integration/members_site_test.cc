@@ -391,6 +391,27 @@ TEST_F(MembersSiteTest, RightsRolesAndThePrimaryContactChangeOnlyAsTheRulesAllow
     EXPECT_THAT(audit.body, HasSubstr(action));
 }
 
+TEST_F(MembersSiteTest, FormsFromAnotherOriginAreRefusedAndReturnPathsStayOnTheSite) {
+  Person ada = SignedIn("ada.origin@example.com", "Ada");
+  std::string cookie = ada.site.Cookie("__Host-members-session").value_or("");
+  ASSERT_FALSE(cookie.empty());
+  std::string token = FormToken(ada.site.Get("/profile").body);
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"form_token", token}, {"name", "Ada"}, {"preferred_email", "ada@example.com"}};
+  Browser evil(port_, "https://evil.example");
+  evil.SetCookie("__Host-members-session", cookie);
+  EXPECT_EQ(evil.PostForm("/profile", fields).status, 403);
+  // Our own pages send Referrer-Policy: no-referrer, so browsers say "Origin: null" there.
+  Browser own(port_, "null");
+  own.SetCookie("__Host-members-session", cookie);
+  HttpResult saved = own.PostForm("/profile", fields);
+  EXPECT_EQ(saved.status, 303);
+  for (const char* evil_path : {"//evil.example/", "/\\evil.example", "/\t/evil.example",
+                                "https://evil.example/", "javascript:alert(1)"})
+    EXPECT_EQ(rp::SafeSitePath(evil_path), "/") << evil_path;
+  EXPECT_EQ(rp::SafeSitePath("/invitation?token=abc"), "/invitation?token=abc");
+}
+
 TEST_F(MembersSiteTest, AFormWithoutItsTokenIsRefused) {
   Person ada = SignedIn("ada.csrf@example.com", "Ada");
   HttpResult r = ada.site.PostForm(
