@@ -2,6 +2,7 @@
 // a location, rights and roles within their own authority, and see the open invitations and the
 // requests to join their locations; a person opens an invitation link, or asks to join.
 // Until the Membership Center sends mail, the inviting administrator copies the link.
+#include "core/log.h"
 #include "http/form.h"
 #include "members_site.h"
 
@@ -69,11 +70,43 @@ http::Response MembersSite::Invite(const http::Request& request) {
   auto invited = joining_->Invite(*visit->person, org, std::string(form->GetOr("location")),
                                   form->GetOr("email"), rights, roles);
   if (!invited.ok()) return Refuse(*visit, invited.status());
+  std::string link = config_.public_url + "/invitation?token=" + invited->token;
   Data data;
   data.set("email", invited->invitation.email);
-  data.set("link", config_.public_url + "/invitation?token=" + invited->token);
+  data.set("link", link);
   data.set("org", org);
+  data.set("mailed", MailInvitation(*visit->person, invited->invitation, link).ok());
   return Page(*visit, "invited", "Invitation created", data);
+}
+
+Status MembersSite::MailInvitation(const Individual& inviter, const Invitation& invitation,
+                                   const std::string& link) {
+  auto organization = store_->FindOrganization(invitation.organization_id);
+  auto location = store_->FindLocation(invitation.organization_id, invitation.location_id);
+  if (!organization.ok() || !location.ok())
+    return organization.ok() ? location.status() : organization.status();
+  Data data;
+  data.set("inviter", inviter.name);
+  data.set("organization", organization->name);
+  data.set("location", location->name);
+  data.set("email", invitation.email);
+  data.set("link", link);
+  courier::Message message;
+  message.to = invitation.email;
+  message.subject = "Invitation to join " + organization->name;
+  for (char& c : message.subject)
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  message.text = RenderTemplate("mail_invitation.text", data);
+  message.html = RenderTemplate("mail_invitation.html", data);
+  message.kind = "invitation";
+  message.account_id = inviter.id;
+  // A stranger cannot trigger this, but an administrator could flood an address: both budgeted.
+  Status queued = courier_
+                      ->Submit(message, {{"address:" + invitation.email_key, 5, 3600},
+                                         {"inviter:" + inviter.id, 50, 3600}})
+                      .status();
+  if (!queued.ok()) log::Warn("invitation_not_mailed", {{"status", queued.ToString()}});
+  return queued;
 }
 
 http::Response MembersSite::RevokeInvitation(const http::Request& request) {

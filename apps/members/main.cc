@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
   config.rp.client_id = site_config->client_id;
   config.rp.client_secret = site_config->client_secret;
   config.rp.cookie_key = site_config->cookie_key;
+  config.smtp_url = site_config->smtp_url;
+  config.mail_from = site_config->mail_from;
 
   // Bind first: with port 0 the public URL (and so the redirect URI) depends on the port. The
   // server reads the router only once it runs, so the site's routes are filled in after.
@@ -60,6 +62,7 @@ int main(int argc, char** argv) {
                                                       : site_config->public_url;
   auto site = members::MembersSite::Create(config, SystemClock::Get());
   if (!site.ok()) return Fail(site.status());
+  (*site)->StartCourier();
   router = (*site)->router();
   std::printf("Portico Membership Center ready at %s/\n", config.public_url.c_str());
   std::fflush(stdout);

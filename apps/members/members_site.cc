@@ -28,6 +28,10 @@ std::string Render(const std::string& name, const Data& data) {
 
 }  // namespace
 
+std::string MembersSite::RenderTemplate(const std::string& name, const Data& data) {
+  return Render(name, data);
+}
+
 MembersSite::MembersSite(MembersConfig config, Clock& clock)
     : config_(std::move(config)), clock_(clock) {}
 MembersSite::~MembersSite() = default;
@@ -54,6 +58,18 @@ StatusOr<std::unique_ptr<MembersSite>> MembersSite::Create(MembersConfig config,
       std::make_unique<MembershipService>(*site->store_, clock, crypto::SecureRandom::Get());
   site->joining_ =
       std::make_unique<JoiningService>(*site->store_, clock, crypto::SecureRandom::Get());
+  site->outbox_ = std::make_unique<courier::SqliteOutbox>(*site->db_);
+  if (c.smtp_url.empty()) {
+    site->transport_ = courier::MakeDropFolderTransport(c.data_dir + "/mail");
+  } else {
+    courier::SmtpSettings smtp;
+    smtp.url = c.smtp_url;
+    site->transport_ = courier::MakeSmtpTransport(smtp);
+  }
+  courier::CourierOptions mail;
+  mail.from = c.mail_from;
+  site->courier_ = std::make_unique<courier::Courier>(*site->outbox_, *site->transport_, clock,
+                                                      crypto::SecureRandom::Get(), mail);
   // The Network may still be starting: wait for its discovery document.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds);
   for (;;) {

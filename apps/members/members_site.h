@@ -22,6 +22,9 @@
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "courier/courier.h"
+#include "courier/sqlite_outbox.h"
+#include "courier/transport.h"
 #include "http/client.h"
 #include "http/form.h"
 #include "http/router.h"
@@ -37,7 +40,9 @@ namespace portico::members {
 struct MembersConfig {
   std::string public_url;  // this site's origin, e.g. http://localhost:8081
   std::string data_dir = "./var/members";
-  rp::RpConfig rp;  // issuer, client id and secret, cookie key; URIs derive from public_url
+  rp::RpConfig rp;       // issuer, client id and secret, cookie key; URIs derive from public_url
+  std::string smtp_url;  // "": invitations are written as .eml files in <data_dir>/mail
+  std::string mail_from = "Portico <no-reply@localhost>";
 };
 
 class MembersSite {
@@ -49,6 +54,9 @@ class MembersSite {
   ~MembersSite();
 
   const http::Router& router() const { return router_; }
+  // The site's mail (invitations). StartCourier runs its delivery worker (the server does).
+  courier::Courier& courier() { return *courier_; }
+  void StartCourier() { courier_->Start(); }
 
  private:
   MembersSite(MembersConfig config, Clock& clock);
@@ -85,6 +93,13 @@ class MembersSite {
   // member_pages.cc: rights, roles, the primary contact, removal (M4, M5).
   http::Response ChangeMember(const http::Request& request);
 
+  // Mails an invitation through the site's courier. Errors: kResourceExhausted (budget),
+  // kUnavailable; the link is shown to copy either way.
+  Status MailInvitation(const Individual& inviter, const Invitation& invitation,
+                        const std::string& link);
+  // Renders one of the site's templates (members_site.cc).
+  static std::string RenderTemplate(const std::string& name, const kainjow::mustache::data& data);
+
   // Adds the organization page's invitation and request lists for an administrator.
   Status AddJoiningData(const Visit& visit, const std::string& organization_id,
                         const std::vector<Location>& locations, kainjow::mustache::data& data);
@@ -98,6 +113,9 @@ class MembersSite {
   std::unique_ptr<JoiningService> joining_;
   std::unique_ptr<rp::RelyingParty> rp_;
   std::unique_ptr<rp::SiteAuth> auth_;
+  std::unique_ptr<courier::SqliteOutbox> outbox_;
+  std::unique_ptr<courier::Transport> transport_;
+  std::unique_ptr<courier::Courier> courier_;
   http::Router router_;
 };
 

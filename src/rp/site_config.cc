@@ -50,8 +50,9 @@ StatusOr<SiteConfig> LoadSiteConfig(const std::string& site, const std::string& 
   auto key = [&](const char* name) { return site + "." + name; };
   PORTICO_ASSIGN_OR_RETURN(
       Settings settings,
-      Settings::Load(path, {key("listen"), key("public_url"), key("data_dir"), key("issuer"),
-                            key("client_id"), key("client_secret"), key("cookie_key")}));
+      Settings::Load(
+          path, {key("listen"), key("public_url"), key("data_dir"), key("issuer"), key("client_id"),
+                 key("client_secret"), key("cookie_key"), key("smtp_url"), key("mail_from")}));
   SiteConfig c;
   std::string listen = settings.GetString(key("listen"), default_listen);
   size_t colon = listen.rfind(':');
@@ -73,6 +74,14 @@ StatusOr<SiteConfig> LoadSiteConfig(const std::string& site, const std::string& 
   c.issuer = settings.GetString(key("issuer"), "http://localhost:8080");
   c.client_id = settings.GetString(key("client_id"), "");
   c.client_secret = settings.GetString(key("client_secret"), "");
+  c.smtp_url = settings.GetString(key("smtp_url"), "");
+  if (!c.smtp_url.empty() && c.smtp_url.rfind("smtp://", 0) != 0 &&
+      c.smtp_url.rfind("smtps://", 0) != 0)
+    return InvalidArgumentError(key("smtp_url") + " must start with smtp:// or smtps://");
+  c.mail_from = settings.GetString(key("mail_from"), "Portico <no-reply@localhost>");
+  if (c.mail_from.find('@') == std::string::npos || c.mail_from.find('\n') != std::string::npos ||
+      c.mail_from.find('\r') != std::string::npos)
+    return InvalidArgumentError(key("mail_from") + " must be an address");
   if (c.client_id.empty())
     return InvalidArgumentError(key("client_id") + " is required (register the site first)");
   std::error_code ec;

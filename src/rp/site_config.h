@@ -19,10 +19,15 @@ struct SiteConfig {
   std::string client_id;
   std::string client_secret;
   std::string cookie_key;  // 32 raw bytes
+  // Mail the site sends itself (the Membership Center's invitations): an SMTP URL, or "" for
+  // .eml files in <data_dir>/mail; and the From address.
+  std::string smtp_url;
+  std::string mail_from;
 };
 
 // Reads "<site>.listen", "<site>.public_url", "<site>.data_dir", "<site>.issuer",
-// "<site>.client_id", "<site>.client_secret" and "<site>.cookie_key" from `path` (may be empty)
+// "<site>.client_id", "<site>.client_secret", "<site>.cookie_key", "<site>.smtp_url" and
+// "<site>.mail_from" from `path` (may be empty)
 // and the environment. The cookie key, when not configured, is kept in <data_dir>/cookie.key
 // (made 0600 on first start). Errors: kInvalidArgument naming the setting; kUnavailable.
 StatusOr<SiteConfig> LoadSiteConfig(const std::string& site, const std::string& path,

@@ -7,10 +7,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "core/clock.h"
+#include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "flows.h"
 #include "http/server.h"
@@ -119,6 +122,25 @@ class MembersSiteTest : public ::testing::Test {
     return location.substr(std::string("/organization?id=").size());
   }
 
+  // The headers and decoded text of the message to `to` in the site's drop folder, or "".
+  std::string MailTo(const std::string& to) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_ + "/mail", ec)) {
+      std::ifstream in(entry.path(), std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      std::string mime = text.str();
+      if (mime.find("To: <" + to + ">") == std::string::npos) continue;
+      size_t part = mime.find("Content-Type: text/plain");
+      size_t start = mime.find("\r\n\r\n", part) + 4;
+      std::string encoded;
+      for (char c : mime.substr(start, mime.find("\r\n--", start) - start))
+        if (c != '\r' && c != '\n') encoded += c;
+      return mime.substr(0, part) + crypto::Base64Decode(encoded).value_or("");
+    }
+    return "";
+  }
+
   TestServer network_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
@@ -216,6 +238,12 @@ TEST_F(MembersSiteTest, AnInvitedLocationAdministratorAndAnApprovedRequestJoinWi
   ASSERT_EQ(invited.status, 200) << invited.body;
   std::string link = PathOn(InputValue(invited.body, "invitation-link"), origin_);
   ASSERT_EQ(link.rfind("/invitation?token=", 0), 0u) << invited.body;
+  // The invitation is also mailed to the invited address, with the same link.
+  EXPECT_THAT(invited.body, HasSubstr("We are mailing the invitation"));
+  ASSERT_EQ(*site_->courier().DeliverDue(), 1);
+  std::string mail = MailTo("Babbage.Join@example.com");
+  EXPECT_THAT(mail, HasSubstr("Subject: Invitation to join Ada Ltd"));
+  EXPECT_THAT(mail, HasSubstr(origin_ + link));
 
   // Babbage signs up at the Network with the invited address, opens the link, completes a
   // profile on the way, and accepts.
