@@ -41,6 +41,7 @@ Status MembersSite::AddJoiningData(const Visit& visit, const std::string& org,
     item.set("preferred_email", r.individual.preferred_email);
     item.set("signin_email", r.individual.signin_email);
     item.set("verified", r.individual.signin_email_verified);
+    item.set("private", private_mailboxes_->IsPrivate(r.individual.signin_email));
     item.set("message", r.message);
     for (const auto& l : locations)
       if (l.id == r.location_id) item.set("location", l.name);

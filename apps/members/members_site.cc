@@ -56,8 +56,10 @@ StatusOr<std::unique_ptr<MembersSite>> MembersSite::Create(MembersConfig config,
   site->store_ = std::make_unique<SqliteMembersStore>(*site->db_);
   site->membership_ =
       std::make_unique<MembershipService>(*site->store_, clock, crypto::SecureRandom::Get());
-  site->joining_ =
-      std::make_unique<JoiningService>(*site->store_, clock, crypto::SecureRandom::Get());
+  site->private_mailboxes_ =
+      std::make_unique<PrivateMailboxes>(assets::Find("private-mailbox-domains.txt"));
+  site->joining_ = std::make_unique<JoiningService>(
+      *site->store_, clock, crypto::SecureRandom::Get(), site->private_mailboxes_.get());
   site->outbox_ = std::make_unique<courier::SqliteOutbox>(*site->db_);
   if (c.smtp_url.empty()) {
     site->transport_ = courier::MakeDropFolderTransport(c.data_dir + "/mail");
@@ -135,6 +137,8 @@ StatusOr<std::unique_ptr<MembersSite>> MembersSite::Create(MembersConfig config,
   r.Post("/enrol", [s](const http::Request& q) { return s->Enrol(q); });
   r.Get("/organization", [s](const http::Request& q) { return s->OrganizationPage(q); });
   r.Post("/locations/add", [s](const http::Request& q) { return s->AddLocation(q); });
+  r.Post("/organization/settings",
+         [s](const http::Request& q) { return s->OrganizationSettings(q); });
   r.Get("/people", [s](const http::Request& q) { return s->People(q); });
   r.Get("/audit", [s](const http::Request& q) { return s->AuditPage(q); });
   r.Post("/invitations/add", [s](const http::Request& q) { return s->Invite(q); });
@@ -288,6 +292,8 @@ http::Response MembersSite::Profile(const http::Request& request) {
   data.set("preferred_email", visit->person ? visit->person->preferred_email : s.email);
   data.set("signin_email", s.email);
   data.set("signin_verified", s.email_verified);
+  // M7: a clear recommendation when the person signs in with a private mailbox.
+  data.set("private_signin", private_mailboxes_->IsPrivate(s.email));
   data.set("new", !visit->person.has_value());
   auto query = http::FormData::Parse(request.query).value_or(http::FormData());
   if (request.method == "GET") {

@@ -11,7 +11,8 @@
 // POST /backchannel-logout, GET/POST /profile, GET/POST /enrol, GET /organization?id=,
 // POST /locations/add, GET /people?org=&location=, GET /audit?org=, POST /invitations/add,
 // POST /invitations/revoke, GET /invitation?token=, POST /invitation/accept, GET/POST /join,
-// POST /requests/decide, POST /members/{rights,roles,primary,remove}, GET /healthz.
+// POST /requests/decide, POST /members/{rights,roles,primary,remove},
+// POST /organization/settings, GET /healthz.
 // Thread-safe once built.
 #pragma once
 
@@ -81,6 +82,7 @@ class MembersSite {
   http::Response Enrol(const http::Request& request);
   http::Response OrganizationPage(const http::Request& request);
   http::Response AddLocation(const http::Request& request);
+  http::Response OrganizationSettings(const http::Request& request);
   http::Response People(const http::Request& request);
   http::Response AuditPage(const http::Request& request);
   // joining_pages.cc: invitations and requests (M6).
@@ -109,6 +111,7 @@ class MembersSite {
   http::HttpClient http_client_;
   std::unique_ptr<store::sqlite::Database> db_;
   std::unique_ptr<SqliteMembersStore> store_;
+  std::unique_ptr<PrivateMailboxes> private_mailboxes_;  // M7, from the shipped list
   std::unique_ptr<MembershipService> membership_;
   std::unique_ptr<JoiningService> joining_;
   std::unique_ptr<rp::RelyingParty> rp_;

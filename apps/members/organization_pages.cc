@@ -48,6 +48,7 @@ http::Response MembersSite::Enrol(const http::Request& request) {
   if (!visit->session) return http::SeeOther("/login?return_to=%2Fenrol");
   if (!visit->person) return http::SeeOther("/profile");
   Data data;
+  data.set("private_signin", private_mailboxes_->IsPrivate(visit->person->signin_email));
   if (request.method == "GET") return Page(*visit, "enrol", "Enrol an organization", data);
   http::Response refusal;
   auto form = ReadForm(request, *visit, &refusal);
@@ -97,6 +98,7 @@ http::Response MembersSite::OrganizationPage(const http::Request& request) {
   data.set("name", organization->name);
   data.set("country", organization->country);
   data.set("website", organization->website);
+  data.set("company_email_required", organization->company_email_required);
   data.set("locations", list);
   data.set("my_rights", RightsText(me->rights, *locations));
   data.set("global", me->rights.global);
@@ -131,6 +133,26 @@ http::Response MembersSite::AddLocation(const http::Request& request) {
   return http::SeeOther("/organization?id=" + org);
 }
 
+http::Response MembersSite::OrganizationSettings(const http::Request& request) {
+  auto visit = Begin(request);
+  if (!visit.ok()) return Refuse(Visit{}, visit.status());
+  if (!visit->person) return http::SeeOther("/");
+  http::Response refusal;
+  auto form = ReadForm(request, *visit, &refusal);
+  if (!form) return refusal;
+  std::string org(form->GetOr("organization"));
+  // The rule checks the actor before anything about the organization is read for them.
+  auto me = membership_->MembershipOf(*visit->person, org);
+  if (!me.ok()) return Refuse(*visit, me.status());
+  auto current = store_->FindOrganization(org);
+  if (!current.ok()) return Refuse(*visit, current.status());
+  Status s = membership_->EditOrganization(*visit->person, org,
+                                           {current->name, current->country, current->website},
+                                           form->GetOr("company_email_required") == "on");
+  if (!s.ok()) return Refuse(*visit, s);
+  return http::SeeOther("/organization?id=" + org);
+}
+
 http::Response MembersSite::People(const http::Request& request) {
   auto visit = Begin(request);
   if (!visit.ok()) return Refuse(Visit{}, visit.status());
@@ -154,6 +176,7 @@ http::Response MembersSite::People(const http::Request& request) {
     item.set("preferred_email", m.individual.preferred_email);
     item.set("signin_email", m.individual.signin_email);
     item.set("verified", m.individual.signin_email_verified);
+    item.set("private", private_mailboxes_->IsPrivate(m.individual.signin_email));
     for (const auto& l : *locations)
       if (l.id == m.location_id) item.set("location", l.name);
     item.set("rights", RightsText(m.rights, *locations));

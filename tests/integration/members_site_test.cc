@@ -440,6 +440,48 @@ TEST_F(MembersSiteTest, FormsFromAnotherOriginAreRefusedAndReturnPathsStayOnTheS
   EXPECT_EQ(rp::SafeSitePath("/invitation?token=abc"), "/invitation?token=abc");
 }
 
+TEST_F(MembersSiteTest, CompanyEmailIsRecommendedAndCanBeRequired) {
+  Person ada = SignedIn("ada.m7@example.com", "Ada");
+  std::string org = Enrolled(ada, "Ada");
+  EXPECT_THAT(ada.site.Get("/profile").body, Not(HasSubstr("company-email")));
+  HttpResult set = Post(ada.site, "/organization?id=" + org, "/organization/settings",
+                        {{"organization", org}, {"company_email_required", "on"}});
+  EXPECT_EQ(set.status, 303);
+  EXPECT_THAT(ada.site.Get("/organization?id=" + org).body, HasSubstr("checked"));
+  // Gina signs in with a private mailbox: told at her profile, refused when asking to join.
+  Person gina = SignedIn("gina.m7@gmail.com", "Gina");
+  EXPECT_THAT(gina.site.Get("/profile").body, HasSubstr("Use your company e-mail address"));
+  ASSERT_EQ(Post(gina.site, "/profile", "/profile",
+                 {{"name", "Gina"}, {"preferred_email", "gina.m7@gmail.com"}})
+                .status,
+            303);
+  HttpResult join = gina.site.Get("/join");
+  std::smatch m;
+  ASSERT_TRUE(
+      std::regex_search(join.body, m, std::regex(R"re(<option value="([^"]+)">Ada Ltd)re")));
+  HttpResult asked = gina.site.PostForm(
+      "/join", {{"form_token", FormToken(join.body)}, {"location", m[1]}, {"message", ""}});
+  EXPECT_EQ(asked.status, 400);
+  EXPECT_THAT(asked.body, HasSubstr("company e-mail address"));
+  // Without the setting she may ask, and the administrators see the mailbox is private.
+  ASSERT_EQ(
+      Post(ada.site, "/organization?id=" + org, "/organization/settings", {{"organization", org}})
+          .status,
+      303);
+  EXPECT_EQ(gina.site
+                .PostForm("/join", {{"form_token", FormToken(gina.site.Get("/join").body)},
+                                    {"location", m[1]},
+                                    {"message", ""}})
+                .status,
+            200);
+  EXPECT_THAT(ada.site.Get("/organization?id=" + org).body, HasSubstr("a private mailbox"));
+  // The setting is a Global Administrator's.
+  EXPECT_EQ(Post(gina.site, "/", "/organization/settings",
+                 {{"organization", org}, {"company_email_required", "on"}})
+                .status,
+            403);
+}
+
 TEST_F(MembersSiteTest, AFormWithoutItsTokenIsRefused) {
   Person ada = SignedIn("ada.csrf@example.com", "Ada");
   HttpResult r = ada.site.PostForm(

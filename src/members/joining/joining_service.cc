@@ -28,8 +28,25 @@ AuditEntry Entry(const Individual& actor, const std::string& org, std::string ac
 }  // namespace
 
 JoiningService::JoiningService(MembersStore& store, Clock& clock, crypto::Random& random,
+                               const PrivateMailboxes* private_mailboxes,
                                int64_t invitation_seconds)
-    : store_(store), clock_(clock), random_(random), invitation_seconds_(invitation_seconds) {}
+    : store_(store),
+      clock_(clock),
+      random_(random),
+      private_mailboxes_(private_mailboxes),
+      invitation_seconds_(invitation_seconds) {}
+
+Status JoiningService::CheckCompanyEmail(const Individual& person,
+                                         const std::string& organization_id) {
+  PORTICO_ASSIGN_OR_RETURN(Organization organization, store_.FindOrganization(organization_id));
+  if (!organization.company_email_required || !private_mailboxes_ ||
+      !private_mailboxes_->IsPrivate(person.signin_email))
+    return OkStatus();
+  return FailedPreconditionError(
+      organization.name + " asks its members to sign in with a company e-mail address, and " +
+      person.signin_email +
+      " is a private mailbox. Change your address at the network, then try again.");
+}
 
 std::string JoiningService::AddressKey(std::string_view address) {
   std::string key(address);
@@ -139,6 +156,7 @@ Status JoiningService::Accept(const Individual& person, std::string_view token) 
   if (!person.signin_email_verified)
     return FailedPreconditionError(
         "Confirm your address at the Network first; then open the invitation again.");
+  PORTICO_RETURN_IF_ERROR(CheckCompanyEmail(person, v.organization_id));
   int64_t now = clock_.NowSeconds();
   json::object after;
   after["location"] = v.location_id;
@@ -157,6 +175,7 @@ Status JoiningService::RequestToJoin(const Individual& person, const std::string
   auto already = store_.FindMember(organization_id, person.id);
   if (already.ok()) return FailedPreconditionError("You already belong to this organization.");
   if (already.status().code() != StatusCode::kNotFound) return already.status();
+  PORTICO_RETURN_IF_ERROR(CheckCompanyEmail(person, organization_id));
   if (!utf8::IsValid(message) || utf8::HasControlCharacters(message) ||
       utf8::CountCodePoints(message) > 500)
     return InvalidArgumentError("The message must be plain text of at most 500 characters.");

@@ -7,7 +7,9 @@
 //     verified Network sign-in address is the invited one can accept it.
 //   - A request to join goes to the administrators covering the requested location, who see the
 //     requester's name, preferred and sign-in address (verified or not) and whether it is a
-//     private mailbox (M7), and approve or decline once.
+//     private mailbox (M7, the site marks it), and approve or decline once.
+//   - An organization that requires company e-mail (M7) refuses requests and acceptances from a
+//     private mailbox's sign-in address.
 // Refusals: kPermissionDenied, kFailedPrecondition (with a message for the person),
 // kInvalidArgument, kNotFound. Thread-safe.
 #pragma once
@@ -19,6 +21,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "crypto/random.h"
+#include "members/company_email.h"
 #include "members/members_store.h"
 
 namespace portico::members {
@@ -32,7 +35,9 @@ struct NewInvitation {
 
 class JoiningService {
  public:
+  // `private_mailboxes` (may be null: nothing counts as private) must outlive the service.
   JoiningService(MembersStore& store, Clock& clock, crypto::Random& random,
+                 const PrivateMailboxes* private_mailboxes = nullptr,
                  int64_t invitation_seconds = 7 * 86400);
 
   StatusOr<NewInvitation> Invite(const Individual& actor, const std::string& organization_id,
@@ -63,11 +68,15 @@ class JoiningService {
   static std::string AddressKey(std::string_view address);
 
  private:
+  // kFailedPrecondition when the organization requires company e-mail and `person` signs in
+  // with a private mailbox.
+  Status CheckCompanyEmail(const Individual& person, const std::string& organization_id);
   StatusOr<Member> RequireAdmin(const Individual& actor, const std::string& organization_id);
 
   MembersStore& store_;
   Clock& clock_;
   crypto::Random& random_;
+  const PrivateMailboxes* private_mailboxes_;
   int64_t invitation_seconds_;
 };
 

@@ -47,7 +47,8 @@ class JoiningServiceTest : public ::testing::Test {
   SqliteMembersStore store_{database_.db()};
   FakeClock clock_{1'800'000'000};
   MembershipService membership_{store_, clock_, crypto::SecureRandom::Get()};
-  JoiningService joining_{store_, clock_, crypto::SecureRandom::Get()};
+  PrivateMailboxes private_{"gmail.com\nyahoo.com\n"};
+  JoiningService joining_{store_, clock_, crypto::SecureRandom::Get(), &private_};
   Individual a_, b_;
   std::string org_, hq_, l2_;
 };
@@ -166,6 +167,27 @@ TEST_F(JoiningServiceTest, ARequestGoesToTheLocationsAdministratorsAndIsDecidedO
   EXPECT_EQ(joining_.Requests(dora, org_).status().code(), StatusCode::kPermissionDenied);
   ASSERT_TRUE(joining_.Decide(a_, org_, hal_request, false).ok());
   EXPECT_EQ(membership_.MembershipOf(hal, org_).status().code(), StatusCode::kPermissionDenied);
+}
+
+TEST_F(JoiningServiceTest, AnOrganizationThatRequiresCompanyEmailRefusesPrivateMailboxes) {
+  ASSERT_TRUE(membership_.EditOrganization(a_, org_, {"Engines", "GB", ""}, true).ok());
+  NetworkIdentity id{"sub-gina", "Gina", "gina@Gmail.com", true};
+  Individual gina = *membership_.CompleteProfile(id, {"Gina", "", "", "gina@gmail.com"});
+  Status asked = joining_.RequestToJoin(gina, org_, l2_, "");
+  EXPECT_EQ(asked.code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(asked.message(), ::testing::HasSubstr("company e-mail"));
+  auto invited = joining_.Invite(a_, org_, l2_, "gina@gmail.com", InvitedRights::kNone, {});
+  ASSERT_TRUE(invited.ok());
+  EXPECT_EQ(joining_.Accept(gina, invited->token).code(), StatusCode::kFailedPrecondition);
+  // The invitation stays open; a company address is welcome.
+  EXPECT_EQ(joining_.OpenInvitations(a_, org_)->size(), 1u);
+  EXPECT_TRUE(joining_.RequestToJoin(b_, org_, l2_, "").ok());
+  // Without the setting, a private mailbox may ask.
+  ASSERT_TRUE(membership_.EditOrganization(a_, org_, {"Engines", "GB", ""}, false).ok());
+  EXPECT_TRUE(joining_.RequestToJoin(gina, org_, l2_, "").ok());
+  // Only a Global Administrator changes the setting.
+  EXPECT_EQ(membership_.EditOrganization(b_, org_, {"Engines", "GB", ""}, true).code(),
+            StatusCode::kPermissionDenied);
 }
 
 TEST_F(JoiningServiceTest, JoiningIsInTheAuditLog) {
