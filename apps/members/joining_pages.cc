@@ -37,12 +37,13 @@ Status MembersSite::AddJoiningData(const Visit& visit, const std::string& org,
     Data item;
     item.set("request_id", r.id);
     item.set("name", r.individual.name);
-    item.set("job_title", r.individual.job_title);
+    // Mustache sections treat "" as true: optional values are set only when present.
+    if (!r.individual.job_title.empty()) item.set("job_title", r.individual.job_title);
     item.set("preferred_email", r.individual.preferred_email);
     item.set("signin_email", r.individual.signin_email);
     item.set("verified", r.individual.signin_email_verified);
     item.set("private", private_mailboxes_->IsPrivate(r.individual.signin_email));
-    item.set("message", r.message);
+    if (!r.message.empty()) item.set("message", r.message);
     for (const auto& l : locations)
       if (l.id == r.location_id) item.set("location", l.name);
     waiting.push_back(item);

@@ -139,6 +139,8 @@ StatusOr<std::unique_ptr<MembersSite>> MembersSite::Create(MembersConfig config,
   r.Post("/locations/add", [s](const http::Request& q) { return s->AddLocation(q); });
   r.Post("/organization/settings",
          [s](const http::Request& q) { return s->OrganizationSettings(q); });
+  r.Post("/organization/edit", [s](const http::Request& q) { return s->EditOrganization(q); });
+  r.Post("/locations/edit", [s](const http::Request& q) { return s->EditLocation(q); });
   r.Get("/people", [s](const http::Request& q) { return s->People(q); });
   r.Get("/audit", [s](const http::Request& q) { return s->AuditPage(q); });
   r.Post("/invitations/add", [s](const http::Request& q) { return s->Invite(q); });

@@ -12,7 +12,7 @@
 // POST /locations/add, GET /people?org=&location=, GET /audit?org=, POST /invitations/add,
 // POST /invitations/revoke, GET /invitation?token=, POST /invitation/accept, GET/POST /join,
 // POST /requests/decide, POST /members/{rights,roles,primary,remove},
-// POST /organization/settings, GET /healthz.
+// POST /organization/settings, POST /organization/edit, POST /locations/edit, GET /healthz.
 // Thread-safe once built.
 #pragma once
 
@@ -83,6 +83,8 @@ class MembersSite {
   http::Response OrganizationPage(const http::Request& request);
   http::Response AddLocation(const http::Request& request);
   http::Response OrganizationSettings(const http::Request& request);
+  http::Response EditOrganization(const http::Request& request);
+  http::Response EditLocation(const http::Request& request);
   http::Response People(const http::Request& request);
   http::Response AuditPage(const http::Request& request);
   // joining_pages.cc: invitations and requests (M6).

@@ -85,19 +85,25 @@ http::Response MembersSite::OrganizationPage(const http::Request& request) {
   Data list{Data::type::list};
   for (const auto& l : *locations) {
     Data item;
-    item.set("id", l.id);
+    item.set("location_id", l.id);
     item.set("name", l.name);
     item.set("address", l.street + (l.street.empty() ? "" : ", ") + l.city +
                             (l.postal_code.empty() ? "" : " " + l.postal_code) + ", " + l.country);
     item.set("headquarters", l.headquarters);
     item.set("administered", me->rights.Covers(l.id));
+    item.set("street", l.street);
+    item.set("city", l.city);
+    item.set("region", l.region);
+    item.set("postal_code", l.postal_code);
+    item.set("country", l.country);
     list.push_back(item);
   }
   Data data;
   data.set("id", organization->id);
   data.set("name", organization->name);
   data.set("country", organization->country);
-  data.set("website", organization->website);
+  // Mustache sections treat "" as true: optional values are set only when present.
+  if (!organization->website.empty()) data.set("website", organization->website);
   data.set("company_email_required", organization->company_email_required);
   data.set("locations", list);
   data.set("my_rights", RightsText(me->rights, *locations));
@@ -153,6 +159,41 @@ http::Response MembersSite::OrganizationSettings(const http::Request& request) {
   return http::SeeOther("/organization?id=" + org);
 }
 
+http::Response MembersSite::EditOrganization(const http::Request& request) {
+  auto visit = Begin(request);
+  if (!visit.ok()) return Refuse(Visit{}, visit.status());
+  if (!visit->person) return http::SeeOther("/");
+  http::Response refusal;
+  auto form = ReadForm(request, *visit, &refusal);
+  if (!form) return refusal;
+  std::string org(form->GetOr("organization"));
+  auto me = membership_->MembershipOf(*visit->person, org);
+  if (!me.ok()) return Refuse(*visit, me.status());
+  auto current = store_->FindOrganization(org);
+  if (!current.ok()) return Refuse(*visit, current.status());
+  Status s = membership_->EditOrganization(
+      *visit->person, org,
+      {std::string(form->GetOr("name")), std::string(form->GetOr("country")),
+       std::string(form->GetOr("website"))},
+      current->company_email_required);
+  if (!s.ok()) return Refuse(*visit, s);
+  return http::SeeOther("/organization?id=" + org);
+}
+
+http::Response MembersSite::EditLocation(const http::Request& request) {
+  auto visit = Begin(request);
+  if (!visit.ok()) return Refuse(Visit{}, visit.status());
+  if (!visit->person) return http::SeeOther("/");
+  http::Response refusal;
+  auto form = ReadForm(request, *visit, &refusal);
+  if (!form) return refusal;
+  std::string org(form->GetOr("organization"));
+  Status s = membership_->EditLocation(*visit->person, org, std::string(form->GetOr("location")),
+                                       LocationFrom(*form));
+  if (!s.ok()) return Refuse(*visit, s);
+  return http::SeeOther("/organization?id=" + org);
+}
+
 http::Response MembersSite::People(const http::Request& request) {
   auto visit = Begin(request);
   if (!visit.ok()) return Refuse(Visit{}, visit.status());
@@ -172,7 +213,7 @@ http::Response MembersSite::People(const http::Request& request) {
     item.set("individual", m.individual.id);
     item.set("primary", m.roles.count(ContactRole::kPrimary) > 0);
     item.set("name", m.individual.name);
-    item.set("job_title", m.individual.job_title);
+    if (!m.individual.job_title.empty()) item.set("job_title", m.individual.job_title);
     item.set("preferred_email", m.individual.preferred_email);
     item.set("signin_email", m.individual.signin_email);
     item.set("verified", m.individual.signin_email_verified);

@@ -482,6 +482,132 @@ TEST_F(MembersSiteTest, CompanyEmailIsRecommendedAndCanBeRequired) {
             403);
 }
 
+// The access-control matrix (issue: "every administration route × every kind of person"): direct
+// requests, not links, decided on the server. Kinds: Global Administrator, Location
+// Administrator of the location concerned, Location Administrator of another location, plain
+// member, member of another organization, signed out.
+TEST_F(MembersSiteTest, AccessControlMatrix) {
+  Person global = SignedIn("global.acm@example.com", "Gail");
+  std::string org = Enrolled(global, "Gail");
+  ASSERT_EQ(Post(global.site, "/organization?id=" + org, "/locations/add",
+                 {{"organization", org}, {"name", "North"}, {"city", "Leeds"}, {"country", "GB"}})
+                .status,
+            303);
+  std::smatch m;
+  HttpResult page = global.site.Get("/organization?id=" + org);
+  ASSERT_TRUE(
+      std::regex_search(page.body, m, std::regex(R"re(<option value="(loc_[^"]+)">North)re")));
+  std::string north = m[1];
+  ASSERT_TRUE(std::regex_search(page.body, m,
+                                std::regex(R"re(<option value="(loc_[^"]+)">Headquarters)re")));
+  std::string hq = m[1];
+
+  // Everyone else joins by invitation from the Global Administrator.
+  auto join = [&](const std::string& email, const std::string& name, const std::string& location,
+                  const std::string& rights) {
+    HttpResult invited =
+        Post(global.site, "/organization?id=" + org, "/invitations/add",
+             {{"organization", org}, {"email", email}, {"location", location}, {"rights", rights}});
+    std::string link = PathOn(InputValue(invited.body, "invitation-link"), origin_);
+    Person p = SignedIn(email, name);
+    EXPECT_EQ(
+        Post(p.site, "/profile", "/profile", {{"name", name}, {"preferred_email", email}}).status,
+        303);
+    HttpResult accept_page = p.site.Get(link);
+    std::smatch t;
+    EXPECT_TRUE(
+        std::regex_search(accept_page.body, t, std::regex(R"re(name="token" value="([^"]*)")re")));
+    EXPECT_EQ(p.site
+                  .PostForm("/invitation/accept",
+                            {{"form_token", FormToken(accept_page.body)}, {"token", t[1]}})
+                  .status,
+              303);
+    return p;
+  };
+  Person local = join("local.acm@example.com", "Lou", north, "location");
+  Person elsewhere = join("other.acm@example.com", "Otto", hq, "location");
+  Person member = join("member.acm@example.com", "Meg", north, "none");
+  join("target.acm@example.com", "Max", north, "none");
+  Person foreign = SignedIn("foreign.acm@example.com", "Fay");
+  Enrolled(foreign, "Fay");
+  Browser signed_out(port_, origin_);
+
+  // Max, another plain member at North, is the target of the rights and roles cells (so that
+  // no cell changes the rights of a person whose own cells follow).
+  HttpResult people = global.site.Get("/people?org=" + org + "&location=" + north);
+  const std::regex row(R"re(<tr><td>Max</td>[\s\S]*?name="individual" value="(ind_[^"]+)")re");
+  ASSERT_TRUE(std::regex_search(people.body, m, row));
+  std::string target_id = m[1];
+
+  struct Cell {
+    std::string name;
+    std::string method;  // "GET" or a POST action
+    std::vector<std::pair<std::string, std::string>> fields;
+    std::set<std::string> allowed;  // kinds of person
+  };
+  const std::vector<Cell> cells = {
+      {"people", "/people?org=" + org, {}, {"global", "local", "elsewhere"}},
+      {"people of North", "/people?org=" + org + "&location=" + north, {}, {"global", "local"}},
+      {"audit log", "/audit?org=" + org, {}, {"global"}},
+      {"add a location",
+       "/locations/add",
+       {{"name", "South"}, {"city", "Bristol"}, {"country", "GB"}},
+       {"global"}},
+      {"edit North",
+       "/locations/edit",
+       {{"location", north}, {"name", "North"}, {"city", "Leeds"}, {"country", "GB"}},
+       {"global", "local"}},
+      {"edit the organization",
+       "/organization/edit",
+       {{"name", "Gail Ltd"}, {"country", "GB"}},
+       {"global"}},
+      {"company e-mail setting", "/organization/settings", {}, {"global"}},
+      {"invite to North",
+       "/invitations/add",
+       {{"email", "new.acm@example.com"}, {"location", north}, {"rights", "none"}},
+       {"global", "local"}},
+      {"make Max Location Administrator",
+       "/members/rights",
+       {{"individual", target_id}, {"rights", "location"}},
+       {"global", "local"}},
+      {"give Max a contact role",
+       "/members/roles",
+       {{"individual", target_id}, {"role", "sales"}},
+       {"global"}},
+  };
+  std::vector<std::pair<std::string, Browser*>> kinds = {
+      {"global", &global.site}, {"local", &local.site},     {"elsewhere", &elsewhere.site},
+      {"member", &member.site}, {"foreign", &foreign.site}, {"signed out", &signed_out}};
+  for (const Cell& cell : cells) {
+    for (auto& [kind, browser] : kinds) {
+      HttpResult r;
+      if (cell.method[0] != '/' || cell.method.rfind("/people", 0) == 0 ||
+          cell.method.rfind("/audit", 0) == 0) {
+        r = browser->Get(cell.method);
+      } else {
+        auto fields = cell.fields;
+        fields.emplace_back("organization", org);
+        // Each person uses a form token of their own session (from a page they may see).
+        fields.emplace_back("form_token", FormToken(browser->Get("/").body));
+        r = browser->PostForm(cell.method, fields);
+      }
+      bool allowed = cell.allowed.count(kind) > 0;
+      std::string where = cell.name + " by " + kind;
+      std::string location = r.Header("location").value_or("");
+      bool refused = r.status == 403 ||
+                     (r.status == 303 && (location == "/" || location.rfind("/login", 0) == 0));
+      if (allowed) {
+        EXPECT_TRUE(r.status == 200 || (r.status == 303 && !refused))
+            << where << ": " << r.status << " " << location;
+      } else {
+        EXPECT_TRUE(refused) << where << ": " << r.status << " " << location;
+        EXPECT_THAT(r.body, Not(HasSubstr("people-table"))) << where;
+        EXPECT_THAT(r.body, Not(HasSubstr("audit-table"))) << where;
+      }
+    }
+  }
+}
+
 TEST_F(MembersSiteTest, AFormWithoutItsTokenIsRefused) {
   Person ada = SignedIn("ada.csrf@example.com", "Ada");
   HttpResult r = ada.site.PostForm(
