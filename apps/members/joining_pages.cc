@@ -54,31 +54,28 @@ Status MembersSite::AddJoiningData(const Visit& visit, const std::string& org,
 }
 
 http::Response MembersSite::Invite(const http::Request& request) {
-  auto visit = Begin(request);
-  if (!visit.ok()) return Refuse(Visit{}, visit.status());
-  if (!visit->person) return http::SeeOther("/");
-  http::Response refusal;
-  auto form = ReadForm(request, *visit, &refusal);
-  if (!form) return refusal;
-  std::string org(form->GetOr("organization"));
-  std::string rights_text(form->GetOr("rights"));
-  InvitedRights rights = rights_text == "global"     ? InvitedRights::kGlobal
-                         : rights_text == "location" ? InvitedRights::kLocation
-                                                     : InvitedRights::kNone;
-  std::set<ContactRole> roles;
-  for (const auto& [name, value] : form->fields())
-    if (name == "role")
-      if (auto role = ParseRole(value)) roles.insert(*role);
-  auto invited = joining_->Invite(*visit->person, org, std::string(form->GetOr("location")),
-                                  form->GetOr("email"), rights, roles);
-  if (!invited.ok()) return Refuse(*visit, invited.status());
-  std::string link = config_.public_url + "/invitation?token=" + invited->token;
-  Data data;
-  data.set("email", invited->invitation.email);
-  data.set("link", link);
-  data.set("org", org);
-  data.set("mailed", MailInvitation(*visit->person, invited->invitation, link).ok());
-  return Page(*visit, "invited", "Invitation created", data);
+  return OnMemberForm(
+      request, [&](const Visit& visit, const http::FormData& form) -> http::Response {
+        std::string org(form.GetOr("organization"));
+        std::string rights_text(form.GetOr("rights"));
+        InvitedRights rights = rights_text == "global"     ? InvitedRights::kGlobal
+                               : rights_text == "location" ? InvitedRights::kLocation
+                                                           : InvitedRights::kNone;
+        std::set<ContactRole> roles;
+        for (const auto& [name, value] : form.fields())
+          if (name == "role")
+            if (auto role = ParseRole(value)) roles.insert(*role);
+        auto invited = joining_->Invite(*visit.person, org, std::string(form.GetOr("location")),
+                                        form.GetOr("email"), rights, roles);
+        if (!invited.ok()) return Refuse(visit, invited.status());
+        std::string link = config_.public_url + "/invitation?token=" + invited->token;
+        Data data;
+        data.set("email", invited->invitation.email);
+        data.set("link", link);
+        data.set("org", org);
+        data.set("mailed", MailInvitation(*visit.person, invited->invitation, link).ok());
+        return Page(visit, "invited", "Invitation created", data);
+      });
 }
 
 Status MembersSite::MailInvitation(const Individual& inviter, const Invitation& invitation,
@@ -112,16 +109,13 @@ Status MembersSite::MailInvitation(const Individual& inviter, const Invitation& 
 }
 
 http::Response MembersSite::RevokeInvitation(const http::Request& request) {
-  auto visit = Begin(request);
-  if (!visit.ok()) return Refuse(Visit{}, visit.status());
-  if (!visit->person) return http::SeeOther("/");
-  http::Response refusal;
-  auto form = ReadForm(request, *visit, &refusal);
-  if (!form) return refusal;
-  std::string org(form->GetOr("organization"));
-  Status s = joining_->Revoke(*visit->person, org, std::string(form->GetOr("invitation")));
-  if (!s.ok()) return Refuse(*visit, s);
-  return http::SeeOther("/organization?id=" + org);
+  return OnMemberForm(
+      request, [&](const Visit& visit, const http::FormData& form) -> http::Response {
+        std::string org(form.GetOr("organization"));
+        Status s = joining_->Revoke(*visit.person, org, std::string(form.GetOr("invitation")));
+        if (!s.ok()) return Refuse(visit, s);
+        return http::SeeOther("/organization?id=" + org);
+      });
 }
 
 http::Response MembersSite::InvitationPage(const http::Request& request) {
@@ -160,30 +154,27 @@ http::Response MembersSite::InvitationPage(const http::Request& request) {
 }
 
 http::Response MembersSite::AcceptInvitation(const http::Request& request) {
-  auto visit = Begin(request);
-  if (!visit.ok()) return Refuse(Visit{}, visit.status());
-  if (!visit->person) return http::SeeOther("/");
-  http::Response refusal;
-  auto form = ReadForm(request, *visit, &refusal);
-  if (!form) return refusal;
-  std::string token(form->GetOr("token"));
-  auto invitation = joining_->Inspect(token);
-  Status accepted = joining_->Accept(*visit->person, token);
-  if (accepted.code() == StatusCode::kNotFound) {
-    Data data;
-    data.set("heading", "This invitation has ended");
-    data.set("error", "The link was used, withdrawn, or is more than 7 days old.");
-    return Page(*visit, "message", "Invitation", data, 410);
-  }
-  if (accepted.code() == StatusCode::kPermissionDenied) {
-    Data data;
-    data.set("heading", "This invitation is for another address");
-    data.set("error", accepted.message());
-    return Page(*visit, "message", "Invitation", data, 403);
-  }
-  if (!accepted.ok()) return Refuse(*visit, accepted);
-  return http::SeeOther(invitation.ok() ? "/organization?id=" + invitation->organization_id
-                                        : std::string("/"));
+  return OnMemberForm(
+      request, [&](const Visit& visit, const http::FormData& form) -> http::Response {
+        std::string token(form.GetOr("token"));
+        auto invitation = joining_->Inspect(token);
+        Status accepted = joining_->Accept(*visit.person, token);
+        if (accepted.code() == StatusCode::kNotFound) {
+          Data data;
+          data.set("heading", "This invitation has ended");
+          data.set("error", "The link was used, withdrawn, or is more than 7 days old.");
+          return Page(visit, "message", "Invitation", data, 410);
+        }
+        if (accepted.code() == StatusCode::kPermissionDenied) {
+          Data data;
+          data.set("heading", "This invitation is for another address");
+          data.set("error", accepted.message());
+          return Page(visit, "message", "Invitation", data, 403);
+        }
+        if (!accepted.ok()) return Refuse(visit, accepted);
+        return http::SeeOther(invitation.ok() ? "/organization?id=" + invitation->organization_id
+                                              : std::string("/"));
+      });
 }
 
 http::Response MembersSite::Join(const http::Request& request) {
@@ -228,17 +219,14 @@ http::Response MembersSite::Join(const http::Request& request) {
 }
 
 http::Response MembersSite::DecideRequest(const http::Request& request) {
-  auto visit = Begin(request);
-  if (!visit.ok()) return Refuse(Visit{}, visit.status());
-  if (!visit->person) return http::SeeOther("/");
-  http::Response refusal;
-  auto form = ReadForm(request, *visit, &refusal);
-  if (!form) return refusal;
-  std::string org(form->GetOr("organization"));
-  Status s = joining_->Decide(*visit->person, org, std::string(form->GetOr("request")),
-                              form->GetOr("decision") == "approve");
-  if (!s.ok()) return Refuse(*visit, s);
-  return http::SeeOther("/organization?id=" + org);
+  return OnMemberForm(
+      request, [&](const Visit& visit, const http::FormData& form) -> http::Response {
+        std::string org(form.GetOr("organization"));
+        Status s = joining_->Decide(*visit.person, org, std::string(form.GetOr("request")),
+                                    form.GetOr("decision") == "approve");
+        if (!s.ok()) return Refuse(visit, s);
+        return http::SeeOther("/organization?id=" + org);
+      });
 }
 
 }  // namespace portico::members

@@ -72,6 +72,18 @@ class MembersSite {
   // Parses a POSTed form and checks its token. nullopt with `*refusal` set otherwise.
   std::optional<http::FormData> ReadForm(const http::Request& request, const Visit& visit,
                                          http::Response* refusal);
+  // Runs `act(visit, form)` for a POST by a signed-in person with a profile and a valid form;
+  // anyone else is sent home or gets the form's refusal. The rules `act` calls decide the rest.
+  template <typename Act>
+  http::Response OnMemberForm(const http::Request& request, Act act) {
+    auto visit = Begin(request);
+    if (!visit.ok()) return Refuse(Visit{}, visit.status());
+    if (!visit->person) return http::SeeOther("/");
+    http::Response refusal;
+    auto form = ReadForm(request, *visit, &refusal);
+    if (!form) return refusal;
+    return act(*visit, *form);
+  }
   http::Response Page(const Visit& visit, const std::string& name, const std::string& title,
                       kainjow::mustache::data data, int status = 200);
   http::Response Refuse(const Visit& visit, const Status& status);

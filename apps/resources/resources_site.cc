@@ -1,9 +1,7 @@
 #include "resources_site.h"
 
-#include <chrono>
 #include <filesystem>
 #include <kainjow/mustache.hpp>
-#include <thread>
 
 #include "core/log.h"
 #include "crypto/digest.h"
@@ -55,20 +53,9 @@ StatusOr<std::unique_ptr<ResourcesSite>> ResourcesSite::Create(ResourcesConfig c
   PORTICO_ASSIGN_OR_RETURN(auto migrations, store::MigrationsFromFiles(files));
   PORTICO_RETURN_IF_ERROR(store::ApplyMigrations(*site->db_, migrations).status());
   // The Network may still be starting: wait for its discovery document.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds);
-  for (;;) {
-    auto rp =
-        rp::RelyingParty::Create(c.rp, site->http_client_, clock, crypto::SecureRandom::Get());
-    if (rp.ok()) {
-      site->rp_ = std::move(*rp);
-      break;
-    }
-    if (rp.status().code() != StatusCode::kUnavailable ||
-        std::chrono::steady_clock::now() >= deadline) {
-      return rp.status();
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+  PORTICO_ASSIGN_OR_RETURN(
+      site->rp_, rp::RelyingParty::CreateWhenReady(c.rp, site->http_client_, clock,
+                                                   crypto::SecureRandom::Get(), wait_seconds));
 
   site->auth_ = std::make_unique<rp::SiteAuth>(
       *site->rp_, *site->db_, clock, rp::SiteAuthOptions{"__Host-resources", c.rp.cookie_key});

@@ -2,6 +2,8 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <chrono>
+#include <thread>
 
 #include "core/log.h"
 #include "crypto/aead.h"
@@ -252,6 +254,21 @@ StatusOr<std::string> RelyingParty::ValidateLogoutToken(std::string_view logout_
   *subject = std::string(jose::StringClaim(claims, "sub"));
   if (sid.empty() && subject->empty()) return Denied("neither sid nor sub");
   return sid;
+}
+
+StatusOr<std::unique_ptr<RelyingParty>> RelyingParty::CreateWhenReady(RpConfig config,
+                                                                      http::HttpClient& client,
+                                                                      Clock& clock,
+                                                                      crypto::Random& random,
+                                                                      int wait_seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds);
+  for (;;) {
+    auto rp = Create(config, client, clock, random);
+    if (rp.ok() || rp.status().code() != StatusCode::kUnavailable ||
+        std::chrono::steady_clock::now() >= deadline)
+      return rp;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
 }
 
 }  // namespace portico::rp

@@ -63,6 +63,13 @@ class RelyingParty {
   // kFailedPrecondition (the document's issuer is not `config.issuer`).
   static StatusOr<std::unique_ptr<RelyingParty>> Create(RpConfig config, http::HttpClient& client,
                                                         Clock& clock, crypto::Random& random);
+  // Create, retried every 200 ms for up to `wait_seconds` while the Network answers
+  // kUnavailable (it may still be starting, as under ./run). Other errors return at once.
+  static StatusOr<std::unique_ptr<RelyingParty>> CreateWhenReady(RpConfig config,
+                                                                 http::HttpClient& client,
+                                                                 Clock& clock,
+                                                                 crypto::Random& random,
+                                                                 int wait_seconds);
 
   // Starts a sign-in. `prompt` may be "" , "create" (sign-up) or "login".
   StatusOr<LoginStart> BeginLogin(const std::string& return_to, const std::string& prompt = "");
