@@ -143,8 +143,10 @@ http::Response MembersSite::InvitationPage(const http::Request& request) {
   data.set("location", location->name);
   data.set("email", invitation->email);
   data.set("token", token);
-  data.set("login", "/login?return_to=" + http::PercentEncode(here));
-  data.set("signup", "/signup?return_to=" + http::PercentEncode(here));
+  // The invited address prefills the Network's sign-in and sign-up forms.
+  std::string hint = "&login_hint=" + http::PercentEncode(invitation->email);
+  data.set("login", "/login?return_to=" + http::PercentEncode(here) + hint);
+  data.set("signup", "/signup?return_to=" + http::PercentEncode(here) + hint);
   if (visit->person) {
     bool mine = JoiningService::AddressKey(visit->person->signin_email) == invitation->email_key;
     data.set("mine", mine);

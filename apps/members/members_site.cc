@@ -82,13 +82,13 @@ StatusOr<std::unique_ptr<MembersSite>> MembersSite::Create(MembersConfig config,
   r.Get("/", [s](const http::Request& q) { return s->Home(q); });
   r.Get("/login", [s](const http::Request& q) {
     auto query = http::FormData::Parse(q.query).value_or(http::FormData());
-    auto out = s->auth_->Login(query.GetOr("return_to"), "");
+    auto out = s->auth_->Login(query.GetOr("return_to"), "", query.GetOr("login_hint"));
     return out.ok() ? *out : http::PlainErrorPage(503, "The Network cannot be reached.");
   });
   // "Sign up" sends the person to the Network's sign-up (prompt=create) and back (M1).
   r.Get("/signup", [s](const http::Request& q) {
     auto query = http::FormData::Parse(q.query).value_or(http::FormData());
-    auto out = s->auth_->Login(query.GetOr("return_to"), "create");
+    auto out = s->auth_->Login(query.GetOr("return_to"), "create", query.GetOr("login_hint"));
     return out.ok() ? *out : http::PlainErrorPage(503, "The Network cannot be reached.");
   });
   r.Get("/callback", [s](const http::Request& q) {

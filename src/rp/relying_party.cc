@@ -143,7 +143,8 @@ StatusOr<boost::json::object> RelyingParty::ValidateIdToken(std::string_view id_
 }
 
 StatusOr<LoginStart> RelyingParty::BeginLogin(const std::string& return_to,
-                                              const std::string& prompt) {
+                                              const std::string& prompt,
+                                              const std::string& login_hint) {
   std::string state = crypto::RandomToken(random_, 24);
   std::string nonce = crypto::RandomToken(random_, 24);
   std::string verifier = crypto::RandomToken(random_, 32);
@@ -167,6 +168,7 @@ StatusOr<LoginStart> RelyingParty::BeginLogin(const std::string& return_to,
   url += "&code_challenge=" + crypto::Base64UrlEncode(crypto::Sha256(verifier)) +
          "&code_challenge_method=S256";
   if (!prompt.empty()) url += "&prompt=" + http::PercentEncode(prompt);
+  if (!login_hint.empty()) url += "&login_hint=" + http::PercentEncode(login_hint);
   out.authorization_url = std::move(url);
   return out;
 }

@@ -71,8 +71,11 @@ class RelyingParty {
                                                                  crypto::Random& random,
                                                                  int wait_seconds);
 
-  // Starts a sign-in. `prompt` may be "" , "create" (sign-up) or "login".
-  StatusOr<LoginStart> BeginLogin(const std::string& return_to, const std::string& prompt = "");
+  // Starts a sign-in. `prompt` may be "" , "create" (sign-up) or "login". A non-empty
+  // `login_hint` (an e-mail address the site expects, OpenID Connect Core §3.1.2.1) prefills
+  // the Network's sign-in or sign-up form; it is a hint, never a constraint.
+  StatusOr<LoginStart> BeginLogin(const std::string& return_to, const std::string& prompt = "",
+                                  const std::string& login_hint = "");
 
   // Completes it from the callback's query and the transaction cookie. Errors:
   // kPermissionDenied for every validation failure (state, iss, token signature, claims) with

@@ -1,5 +1,7 @@
 #include "rp/site_auth.h"
 
+#include <algorithm>
+
 #include "core/log.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
@@ -56,10 +58,13 @@ std::optional<SiteSession> SiteAuth::Current(const http::Request& request) {
   return found;
 }
 
-StatusOr<http::Response> SiteAuth::Login(std::string_view return_to, std::string_view prompt) {
+StatusOr<http::Response> SiteAuth::Login(std::string_view return_to, std::string_view prompt,
+                                         std::string_view login_hint) {
   std::string p(prompt);
   if (p != "create" && p != "login") p.clear();
-  PORTICO_ASSIGN_OR_RETURN(LoginStart start, rp_.BeginLogin(SafeSitePath(return_to), p));
+  std::string hint(login_hint);
+  if (hint.size() > 254 || std::count(hint.begin(), hint.end(), '@') != 1) hint.clear();
+  PORTICO_ASSIGN_OR_RETURN(LoginStart start, rp_.BeginLogin(SafeSitePath(return_to), p, hint));
   http::Response r;
   r.status = 302;
   r.SetHeader("Location", start.authorization_url);

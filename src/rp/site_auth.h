@@ -66,8 +66,11 @@ class SiteAuth {
   std::string TokenFor(const SiteSession& session, std::string_view purpose) const;
 
   // GET /login: 302 to the Network's /authorize with PKCE, state and nonce in a sealed cookie.
-  // `prompt` may be "create" or "login"; `return_to` must be a path on this site.
-  StatusOr<http::Response> Login(std::string_view return_to, std::string_view prompt);
+  // `prompt` may be "create" or "login"; `return_to` must be a path on this site. A
+  // `login_hint` that looks like an e-mail address (at most 254 bytes, one '@') is passed on
+  // to prefill the Network's form; anything else is dropped.
+  StatusOr<http::Response> Login(std::string_view return_to, std::string_view prompt,
+                                 std::string_view login_hint = "");
   // GET /callback: checks everything RelyingParty checks, then stores the session.
   CallbackOutcome Callback(const http::Request& request);
   // POST /logout, after the caller checked the form's CSRF token: ends the site session and

@@ -7,7 +7,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -486,28 +488,79 @@ TEST_F(MembersSiteTest, CompanyEmailIsRecommendedAndCanBeRequired) {
 // requests, not links, decided on the server. Kinds: Global Administrator, Location
 // Administrator of the location concerned, Location Administrator of another location, plain
 // member, member of another organization, signed out.
-TEST_F(MembersSiteTest, AccessControlMatrix) {
-  Person global = SignedIn("global.acm@example.com", "Gail");
-  std::string org = Enrolled(global, "Gail");
-  ASSERT_EQ(Post(global.site, "/organization?id=" + org, "/locations/add",
-                 {{"organization", org}, {"name", "North"}, {"city", "Leeds"}, {"country", "GB"}})
-                .status,
-            303);
+// Whether `r` is one of the site's refusals: 403, or a redirect to the dashboard or sign-in.
+bool Refused(const HttpResult& r) {
+  std::string location = r.Header("location").value_or("");
+  return r.status == 403 ||
+         (r.status == 303 && (location == "/" || location.rfind("/login", 0) == 0));
+}
+
+TEST_F(MembersSiteTest, AnInvitationPrefillsTheNetworksSignUpWithTheInvitedAddress) {
+  Person ada = SignedIn("ada.hint@example.com", "Ada");
+  std::string org = Enrolled(ada, "Ada");
+  HttpResult page = ada.site.Get("/organization?id=" + org);
   std::smatch m;
-  HttpResult page = global.site.Get("/organization?id=" + org);
-  ASSERT_TRUE(
-      std::regex_search(page.body, m, std::regex(R"re(<option value="(loc_[^"]+)">North)re")));
-  std::string north = m[1];
   ASSERT_TRUE(std::regex_search(page.body, m,
                                 std::regex(R"re(<option value="(loc_[^"]+)">Headquarters)re")));
-  std::string hq = m[1];
+  HttpResult invited = Post(ada.site, "/organization?id=" + org, "/invitations/add",
+                            {{"organization", org},
+                             {"email", "newcomer.hint@example.com"},
+                             {"location", m[1]},
+                             {"rights", "none"}});
+  std::string link = PathOn(InputValue(invited.body, "invitation-link"), origin_);
+  ASSERT_FALSE(link.empty()) << invited.body;
 
-  // Everyone else joins by invitation from the Global Administrator.
-  auto join = [&](const std::string& email, const std::string& name, const std::string& location,
-                  const std::string& rights) {
+  // A stranger's browser: the invitation offers sign-up with the invited address as the hint.
+  Browser stranger_site(port_, origin_);
+  Browser stranger_network(network_.port(), network_.origin());
+  HttpResult offer = stranger_site.Get(link);
+  ASSERT_EQ(offer.status, 200);
+  ASSERT_TRUE(std::regex_search(offer.body, m, std::regex(R"re(id="signup" href="([^"]+)")re")));
+  std::string signup = std::regex_replace(std::string(m[1]), std::regex("&amp;"), "&");
+  EXPECT_THAT(signup, HasSubstr("login_hint=newcomer.hint%40example.com"));
+  HttpResult to_network = stranger_site.Get(signup);
+  ASSERT_EQ(to_network.status, 302);
+  std::string authorize = PathOn(to_network.Header("location").value_or(""), network_.origin());
+  EXPECT_THAT(authorize, HasSubstr("prompt=create"));
+  EXPECT_THAT(authorize, HasSubstr("login_hint=newcomer.hint%40example.com"));
+  HttpResult to_signup = stranger_network.Get(authorize);
+  std::string form = to_signup.Header("location").value_or("");
+  ASSERT_EQ(form.rfind("/signup?", 0), 0u) << form;
+  HttpResult signup_page = stranger_network.Get(form);
+  ASSERT_EQ(signup_page.status, 200);
+  EXPECT_THAT(signup_page.body, HasSubstr("value=\"newcomer.hint@example.com\""));
+
+  // A hint that is not an address is dropped by the site.
+  HttpResult odd = stranger_site.Get("/signup?login_hint=%3Cscript%3E");
+  EXPECT_THAT(odd.Header("location").value_or(""), Not(HasSubstr("login_hint")));
+}
+
+class MembersMatrixTest : public MembersSiteTest {
+ protected:
+  // The organization of the access-control matrix: Gail, its Global Administrator, with the
+  // locations Headquarters and North, and one person of every kind the matrix asks about.
+  struct MatrixCast {
+    std::string org, north, hq;
+    std::unique_ptr<Person> global, local, elsewhere, member, foreign;
+    std::unique_ptr<Browser> signed_out;
+
+    std::vector<std::pair<std::string, Browser*>> Kinds() const {
+      return {{"global", &global->site},       {"local", &local->site},
+              {"elsewhere", &elsewhere->site}, {"member", &member->site},
+              {"foreign", &foreign->site},     {"signed out", signed_out.get()}};
+    }
+  };
+
+  // Gail invites `email` to `location` with `rights`; the person signs up at the Network,
+  // completes a profile and accepts.
+  Person Joined(const std::string& email, const std::string& name, const std::string& location,
+                const std::string& rights) {
     HttpResult invited =
-        Post(global.site, "/organization?id=" + org, "/invitations/add",
-             {{"organization", org}, {"email", email}, {"location", location}, {"rights", rights}});
+        Post(cast_.global->site, "/organization?id=" + cast_.org, "/invitations/add",
+             {{"organization", cast_.org},
+              {"email", email},
+              {"location", location},
+              {"rights", rights}});
     std::string link = PathOn(InputValue(invited.body, "invitation-link"), origin_);
     Person p = SignedIn(email, name);
     EXPECT_EQ(
@@ -523,25 +576,69 @@ TEST_F(MembersSiteTest, AccessControlMatrix) {
                   .status,
               303);
     return p;
-  };
-  Person local = join("local.acm@example.com", "Lou", north, "location");
-  Person elsewhere = join("other.acm@example.com", "Otto", hq, "location");
-  Person member = join("member.acm@example.com", "Meg", north, "none");
-  join("target.acm@example.com", "Max", north, "none");
-  Person foreign = SignedIn("foreign.acm@example.com", "Fay");
-  Enrolled(foreign, "Fay");
-  Browser signed_out(port_, origin_);
+  }
 
+  void Cast() {
+    cast_.global = std::make_unique<Person>(SignedIn("global.acm@example.com", "Gail"));
+    cast_.org = Enrolled(*cast_.global, "Gail");
+    ASSERT_EQ(
+        Post(cast_.global->site, "/organization?id=" + cast_.org, "/locations/add",
+             {{"organization", cast_.org}, {"name", "North"}, {"city", "Leeds"}, {"country", "GB"}})
+            .status,
+        303);
+    std::smatch m;
+    HttpResult page = cast_.global->site.Get("/organization?id=" + cast_.org);
+    ASSERT_TRUE(
+        std::regex_search(page.body, m, std::regex(R"re(<option value="(loc_[^"]+)">North)re")));
+    cast_.north = m[1];
+    ASSERT_TRUE(std::regex_search(page.body, m,
+                                  std::regex(R"re(<option value="(loc_[^"]+)">Headquarters)re")));
+    cast_.hq = m[1];
+    cast_.local =
+        std::make_unique<Person>(Joined("local.acm@example.com", "Lou", cast_.north, "location"));
+    cast_.elsewhere =
+        std::make_unique<Person>(Joined("other.acm@example.com", "Otto", cast_.hq, "location"));
+    cast_.member =
+        std::make_unique<Person>(Joined("member.acm@example.com", "Meg", cast_.north, "none"));
+    cast_.foreign = std::make_unique<Person>(SignedIn("foreign.acm@example.com", "Fay"));
+    Enrolled(*cast_.foreign, "Fay");
+    cast_.signed_out = std::make_unique<Browser>(port_, origin_);
+  }
+
+  // The id of the person called `name` on Gail's people page for North.
+  std::string IndividualAtNorth(const std::string& name) {
+    HttpResult people =
+        cast_.global->site.Get("/people?org=" + cast_.org + "&location=" + cast_.north);
+    std::smatch m;
+    const std::regex row("<tr><td>" + name +
+                         R"re(</td>[\s\S]*?name="individual" value="(ind_[^"]+)")re");
+    EXPECT_TRUE(std::regex_search(people.body, m, row)) << name;
+    return m[1];
+  }
+
+  // POSTs `fields` to `action` for the organization, with a form token of the sender's session.
+  HttpResult PostAs(Browser& browser, const std::string& action,
+                    std::vector<std::pair<std::string, std::string>> fields) {
+    fields.emplace_back("organization", cast_.org);
+    fields.emplace_back("form_token", FormToken(browser.Get("/").body));
+    return browser.PostForm(action, fields);
+  }
+
+  MatrixCast cast_;
+};
+
+TEST_F(MembersMatrixTest, EveryAdministrationRouteForEveryKindOfPerson) {
+  ASSERT_NO_FATAL_FAILURE(Cast());
+  const std::string& org = cast_.org;
+  const std::string& north = cast_.north;
+  Joined("target.acm@example.com", "Max", north, "none");
   // Max, another plain member at North, is the target of the rights and roles cells (so that
   // no cell changes the rights of a person whose own cells follow).
-  HttpResult people = global.site.Get("/people?org=" + org + "&location=" + north);
-  const std::regex row(R"re(<tr><td>Max</td>[\s\S]*?name="individual" value="(ind_[^"]+)")re");
-  ASSERT_TRUE(std::regex_search(people.body, m, row));
-  std::string target_id = m[1];
+  std::string target_id = IndividualAtNorth("Max");
 
   struct Cell {
     std::string name;
-    std::string method;  // "GET" or a POST action
+    std::string method;  // a GET target, or a POST action
     std::vector<std::pair<std::string, std::string>> fields;
     std::set<std::string> allowed;  // kinds of person
   };
@@ -575,34 +672,131 @@ TEST_F(MembersSiteTest, AccessControlMatrix) {
        {{"individual", target_id}, {"role", "sales"}},
        {"global"}},
   };
-  std::vector<std::pair<std::string, Browser*>> kinds = {
-      {"global", &global.site}, {"local", &local.site},     {"elsewhere", &elsewhere.site},
-      {"member", &member.site}, {"foreign", &foreign.site}, {"signed out", &signed_out}};
   for (const Cell& cell : cells) {
-    for (auto& [kind, browser] : kinds) {
-      HttpResult r;
-      if (cell.method[0] != '/' || cell.method.rfind("/people", 0) == 0 ||
-          cell.method.rfind("/audit", 0) == 0) {
-        r = browser->Get(cell.method);
-      } else {
-        auto fields = cell.fields;
-        fields.emplace_back("organization", org);
-        // Each person uses a form token of their own session (from a page they may see).
-        fields.emplace_back("form_token", FormToken(browser->Get("/").body));
-        r = browser->PostForm(cell.method, fields);
-      }
-      bool allowed = cell.allowed.count(kind) > 0;
+    for (auto& [kind, browser] : cast_.Kinds()) {
+      bool is_get = cell.method.rfind("/people", 0) == 0 || cell.method.rfind("/audit", 0) == 0;
+      HttpResult r =
+          is_get ? browser->Get(cell.method) : PostAs(*browser, cell.method, cell.fields);
       std::string where = cell.name + " by " + kind;
-      std::string location = r.Header("location").value_or("");
-      bool refused = r.status == 403 ||
-                     (r.status == 303 && (location == "/" || location.rfind("/login", 0) == 0));
-      if (allowed) {
-        EXPECT_TRUE(r.status == 200 || (r.status == 303 && !refused))
-            << where << ": " << r.status << " " << location;
+      if (cell.allowed.count(kind)) {
+        EXPECT_TRUE(r.status == 200 || (r.status == 303 && !Refused(r)))
+            << where << ": " << r.status << " " << r.Header("location").value_or("");
       } else {
-        EXPECT_TRUE(refused) << where << ": " << r.status << " " << location;
+        EXPECT_TRUE(Refused(r)) << where << ": " << r.status << " "
+                                << r.Header("location").value_or("");
         EXPECT_THAT(r.body, Not(HasSubstr("people-table"))) << where;
         EXPECT_THAT(r.body, Not(HasSubstr("audit-table"))) << where;
+      }
+    }
+  }
+}
+
+// The actions that use up what they act on: withdrawing an invitation, deciding a request,
+// removing a person, handing over the Primary Program Contact role. Every refused kind of person
+// tries the same object, which must survive them all; every allowed kind acts on an object of
+// its own, which must be gone (or changed) afterwards.
+TEST_F(MembersMatrixTest, EveryOneTimeActionForEveryKindOfPerson) {
+  ASSERT_NO_FATAL_FAILURE(Cast());
+  const std::string& org = cast_.org;
+  const std::string& north = cast_.north;
+  Browser& gail = cast_.global->site;
+  int made = 0;
+  auto unique = [&made](const std::string& what) {
+    return what + std::to_string(++made) + ".acm@example.com";
+  };
+  auto org_page = [&] { return gail.Get("/organization?id=" + org).body; };
+
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  struct Cell {
+    std::string name;
+    std::string action;
+    std::set<std::string> allowed;
+    std::function<Fields()> make;               // a fresh object for the cell
+    std::function<bool(const Fields&)> intact;  // the object is as it was made
+  };
+
+  auto invitation = [&]() -> Fields {
+    std::string email = unique("invitee");
+    Post(gail, "/organization?id=" + org, "/invitations/add",
+         {{"organization", org}, {"email", email}, {"location", north}, {"rights", "none"}});
+    std::smatch m;
+    std::string page = org_page();
+    std::regex item("<li>" + std::regex_replace(email, std::regex(R"([.+])"), R"(\$&)") +
+                    R"re( \(North\)[\s\S]*?name="invitation" value="([^"]+)")re");
+    EXPECT_TRUE(std::regex_search(page, m, item)) << email;
+    return {{"invitation", m[1]}};
+  };
+  auto invitation_open = [&](const Fields& f) {
+    return org_page().find("value=\"" + f[0].second + "\"") != std::string::npos;
+  };
+  auto request = [&]() -> Fields {
+    std::string email = unique("asker");
+    Person asker = SignedIn(email, "Asa");
+    Post(asker.site, "/profile", "/profile", {{"name", "Asa"}, {"preferred_email", email}});
+    EXPECT_EQ(Post(asker.site, "/join", "/join", {{"location", org + "|" + north}}).status, 200);
+    std::smatch m;
+    std::string page = org_page();
+    std::regex card(std::regex_replace(email, std::regex(R"([.+])"), R"(\$&)") +
+                    R"re([\s\S]*?name="request" value="(req_[^"]+)")re");
+    EXPECT_TRUE(std::regex_search(page, m, card)) << email;
+    return {{"request", m[1]}, {"decision", "decline"}};
+  };
+  auto request_open = [&](const Fields& f) {
+    return org_page().find("value=\"" + f[0].second + "\"") != std::string::npos;
+  };
+  auto member = [&]() -> Fields {
+    std::string name = "Rem" + std::to_string(made + 1);
+    Joined(unique("removable"), name, north, "none");
+    return {{"individual", IndividualAtNorth(name)}};
+  };
+  auto still_member = [&](const Fields& f) {
+    return gail.Get("/people?org=" + org).body.find("value=\"" + f[0].second + "\"") !=
+           std::string::npos;
+  };
+  // Hand-over goes to Meg, the plain member; it is intact while Gail holds the role.
+  auto meg = [&]() -> Fields { return {{"individual", IndividualAtNorth("Meg")}}; };
+  auto gail_primary = [&](const Fields&) {
+    return gail.Get("/people?org=" + org + "&role=primary").body.find("<tr><td>Gail, Director") !=
+           std::string::npos;
+  };
+
+  const std::vector<Cell> cells = {
+      {"withdraw an invitation to North",
+       "/invitations/revoke",
+       {"global", "local"},
+       invitation,
+       invitation_open},
+      {"decline a request to join North",
+       "/requests/decide",
+       {"global", "local"},
+       request,
+       request_open},
+      {"remove a member at North", "/members/remove", {"global", "local"}, member, still_member},
+      {"hand the Primary Program Contact role to Meg",
+       "/members/primary",
+       {"global"},
+       meg,
+       gail_primary},
+  };
+  for (const Cell& cell : cells) {
+    Fields shared = cell.make();
+    // The refused kinds first, so that an allowed change cannot hide a refusal that failed.
+    auto kinds = cast_.Kinds();
+    std::stable_partition(kinds.begin(), kinds.end(),
+                          [&](const auto& k) { return !cell.allowed.count(k.first); });
+    for (auto& [kind, browser] : kinds) {
+      bool allowed = cell.allowed.count(kind) > 0;
+      Fields fields = allowed ? cell.make() : shared;
+      HttpResult r = PostAs(*browser, cell.action, fields);
+      std::string where = cell.name + " by " + kind;
+      if (allowed) {
+        EXPECT_TRUE(r.status == 303 && !Refused(r))
+            << where << ": " << r.status << " " << r.Header("location").value_or("");
+        EXPECT_FALSE(cell.intact(fields)) << where << ": nothing happened";
+      } else {
+        EXPECT_TRUE(Refused(r)) << where << ": " << r.status << " "
+                                << r.Header("location").value_or("");
+        EXPECT_TRUE(cell.intact(shared)) << where << ": the refused action happened";
       }
     }
   }

@@ -305,8 +305,7 @@ http::Response Provider::ContinueAuthorize(const AuthorizeRequest& ar,
     bool create = HasPrompt(ar.prompt, "create");
     std::string target = create ? "/signup?return_to=" : "/signin?reauth=1&return_to=";
     target += http::PercentEncode(back);
-    if (!ar.login_hint.empty() && !create)
-      target += "&login_hint=" + http::PercentEncode(ar.login_hint);
+    if (!ar.login_hint.empty()) target += "&login_hint=" + http::PercentEncode(ar.login_hint);
     http::Response r = web_.Redirect(ctx, target);
     r.status = status;
     return r;

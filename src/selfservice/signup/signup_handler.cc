@@ -37,7 +37,12 @@ http::Response ShowForm(SelfServiceWeb& web, const http::Request& request) {
   auto query = http::FormData::Parse(request.query).value_or(http::FormData());
   std::string return_to = SafeReturnTo(query.GetOr("return_to"));
   if (ctx->signed_in()) return web.Redirect(*ctx, return_to);
-  http::Response page = web.Page(*ctx, "signup", "Create account", SignUpData(web, return_to));
+  ui::Data data = SignUpData(web, return_to);
+  // A site's login_hint (OpenID Connect Core §3.1.2.1) prefills the address, e.g. the address
+  // an invitation was sent to; the person may still change it.
+  if (auto hint = query.Get("login_hint"); hint && !hint->empty() && hint->size() <= 254)
+    data.set("email", std::string(*hint));
+  http::Response page = web.Page(*ctx, "signup", "Create account", data);
   SelfServiceWeb::AllowFormTarget(page, web.ReturnOrigin(return_to));
   return page;
 }
