@@ -5,82 +5,17 @@
 // and needs no password the second time; signing out at the site ends the network session.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn, execFileSync } = require('node:child_process');
-const fs = require('node:fs');
-const path = require('node:path');
 const { startServer } = require('./lib/server');
+const { startSite } = require('./lib/sites');
 const { launchBrowser, watchPage } = require('./lib/browser');
 const { uniqueEmail, SUBJECTS } = require('./lib/portico');
 
 const PASSWORD = 'correct horse battery staple';
 
-function resourcesBinary() {
-  const bin = process.env.PORTICO_RESOURCES_BIN ||
-    path.resolve(__dirname, '../../build/release/apps/resources/portico-resources');
-  assert.ok(fs.existsSync(bin), `portico-resources not found at ${bin} (set PORTICO_RESOURCES_BIN)`);
-  return bin;
-}
-
-// Starts the resources site on a free port, registered at `network` with its own URIs.
-async function startResources(network) {
-  const net = require('node:net');
-  const port = await new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const p = probe.address().port;
-      probe.close(() => resolve(p));
-    });
-  });
-  const origin = `http://localhost:${port}`;
-  const out = execFileSync(network.bin, ['client', 'add', '--name', 'Partner Resources', '--first-party',
-    '--redirect-uri', `${origin}/callback`, '--post-logout-redirect-uri', `${origin}/`,
-    '--backchannel-logout-uri', `${origin}/backchannel-logout`],
-  { env: { ...process.env, PORTICO_DATA_DIR: network.dataDir }, encoding: 'utf8' });
-  const id = /^id:\s+(\S+)/m.exec(out)[1];
-  const secret = /^secret:\s+(\S+)/m.exec(out)[1];
-  const dataDir = fs.mkdtempSync(path.join(network.dataDir, 'resources-'));
-  const child = spawn(resourcesBinary(), ['serve'], {
-    env: {
-      ...process.env,
-      PORTICO_RESOURCES_LISTEN: `127.0.0.1:${port}`,
-      PORTICO_RESOURCES_ISSUER: network.baseURL,
-      PORTICO_RESOURCES_CLIENT_ID: id,
-      PORTICO_RESOURCES_CLIENT_SECRET: secret,
-      PORTICO_RESOURCES_DATA_DIR: dataDir,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`resources site did not start: ${stderr}`)), 15_000);
-    child.stdout.on('data', (d) => {
-      if (/ready at/.test(String(d))) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`resources site exited (${code}): ${stderr}`));
-    });
-  });
-  return {
-    origin,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 test('a person signs in to the resources site through the Network, then again without a password, and signs out of both',
   { timeout: 120_000 }, async () => {
     const network = await startServer({ mailbox: true });
-    const resources = await startResources(network);
+    const resources = await startSite(network, 'resources');
     const browser = await launchBrowser();
     try {
       const context = await browser.newContext();
