@@ -62,13 +62,13 @@ until grep -q 'ready at' "$data/portico.out" 2>/dev/null; do sleep 0.01; done
 pbase=http://localhost:$pport
 # The benchmark's person signs up once; the session cookie is the "existing session".
 jar=$data/portico.jar
-token=$(curl -s -c "$jar" "$pbase/signup" | grep -o 'csrf_token" value="[^"]*' | cut -d'"' -f3)
+token=$(curl -s -c "$jar" "$pbase/signup" | grep -m1 -o 'csrf_token" value="[^"]*' | head -n1 | cut -d'"' -f3)
 curl -s -o /dev/null -b "$jar" -c "$jar" -X POST "$pbase/signup" \
   --data-urlencode "csrf_token=$token" --data-urlencode "given_name=Bench" --data-urlencode "family_name=Mark" \
   --data-urlencode "email=bench@example.com" --data-urlencode "password=correct horse battery staple"
 # The account exists once its address is confirmed with the mailed code (drop folder).
 code=$(python3 bench/signup_code.py "$data/portico/mail" "bench@example.com")
-token=$(curl -s -b "$jar" -c "$jar" "$pbase/signup/confirm" | grep -o 'csrf_token" value="[^"]*' | cut -d'"' -f3)
+token=$(curl -s -b "$jar" -c "$jar" "$pbase/signup/confirm" | grep -m1 -o 'csrf_token" value="[^"]*' | head -n1 | cut -d'"' -f3)
 curl -s -o /dev/null -b "$jar" -c "$jar" -X POST "$pbase/signup/confirm" \
   --data-urlencode "csrf_token=$token" --data-urlencode "code=$code"
 p_cookie=$(jar_cookies "$jar")

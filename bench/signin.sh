@@ -32,17 +32,17 @@ base=http://localhost:$port
 jar=$data/jar
 email="bench@example.com"
 password="correct horse battery staple"
-token=$(curl -s -c "$jar" "$base/signup" | grep -o 'csrf_token" value="[^"]*' | cut -d'"' -f3)
+token=$(curl -s -c "$jar" "$base/signup" | grep -m1 -o 'csrf_token" value="[^"]*' | head -n1 | cut -d'"' -f3)
 curl -s -o /dev/null -b "$jar" -c "$jar" -X POST "$base/signup" \
   --data-urlencode "csrf_token=$token" --data-urlencode "given_name=Bench" --data-urlencode "family_name=Mark" \
   --data-urlencode "email=$email" --data-urlencode "password=$password"
 # The account exists once its address is confirmed with the mailed code (drop folder).
 code=$(python3 bench/signup_code.py "$data/mail" "$email")
-token=$(curl -s -b "$jar" -c "$jar" "$base/signup/confirm" | grep -o 'csrf_token" value="[^"]*' | cut -d'"' -f3)
+token=$(curl -s -b "$jar" -c "$jar" "$base/signup/confirm" | grep -m1 -o 'csrf_token" value="[^"]*' | head -n1 | cut -d'"' -f3)
 curl -s -o /dev/null -b "$jar" -c "$jar" -X POST "$base/signup/confirm" \
   --data-urlencode "csrf_token=$token" --data-urlencode "code=$code"
 anon_jar=$data/anon
-token=$(curl -s -c "$anon_jar" "$base/signin" | grep -o 'csrf_token" value="[^"]*' | cut -d'"' -f3)
+token=$(curl -s -c "$anon_jar" "$base/signin" | grep -m1 -o 'csrf_token" value="[^"]*' | head -n1 | cut -d'"' -f3)
 cookie=$(awk '$6 == "__Host-portico-csrf" {print $6"="$7}' "$anon_jar")
 
 cpu_before=$(awk '{print $14+$15}' /proc/$pid/stat)
