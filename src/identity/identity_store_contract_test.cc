@@ -859,6 +859,67 @@ TEST(SqliteDatabaseTest, RelaxedWritesUseNormalSyncAndTheNextWriteIsFullAgain) {
   EXPECT_EQ(level(store::sqlite::Durability::kFull), 2);     // FULL again
 }
 
+// Group commit (docs/design/0013-group-commit.md): writes that run together in one transaction
+// keep their own outcome. A failing write leaves nothing behind, its neighbours commit, and a
+// write that asks for FULL never runs at NORMAL because a relaxed one shares its group.
+TEST(SqliteDatabaseTest, ConcurrentWritesKeepTheirOwnOutcomeAndDurability) {
+  TempDir dir;
+  auto db = store::sqlite::Database::Open((dir.path() / "group.db").string());
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)
+                  ->Write([](store::sqlite::Connection& c) {
+                    return c.Exec(
+                        "CREATE TABLE t (writer INTEGER, n INTEGER, PRIMARY KEY (writer, n))");
+                  })
+                  .ok());
+  constexpr int kThreads = 8;
+  constexpr int kWrites = 150;
+  std::atomic<int> weaker_than_asked{0};
+  std::atomic<int> wrong_outcome{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int n = 0; n < kWrites; ++n) {
+        bool fails = n % 3 == 0;
+        auto durability =
+            n % 2 == 0 ? store::sqlite::Durability::kFull : store::sqlite::Durability::kRelaxed;
+        Status s = (*db)->Write(
+            [&](store::sqlite::Connection& c) -> Status {
+              PORTICO_ASSIGN_OR_RETURN(auto level, c.Prepare("PRAGMA synchronous"));
+              PORTICO_ASSIGN_OR_RETURN(bool row, level.Step());
+              if (durability == store::sqlite::Durability::kFull && (!row || level.Int(0) != 2))
+                ++weaker_than_asked;
+              PORTICO_ASSIGN_OR_RETURN(auto insert, c.Prepare("INSERT INTO t VALUES (?, ?)"));
+              insert.Bind(1, int64_t{t}).Bind(2, int64_t{n});
+              PORTICO_RETURN_IF_ERROR(insert.Run());
+              if (fails) return FailedPreconditionError("this write fails after its insert");
+              return OkStatus();
+            },
+            durability);
+        if (fails ? s.code() != StatusCode::kFailedPrecondition : !s.ok()) ++wrong_outcome;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong_outcome.load(), 0);
+  EXPECT_EQ(weaker_than_asked.load(), 0);
+  int64_t rows = -1, failed_rows = -1;
+  ASSERT_TRUE((*db)
+                  ->Read([&](store::sqlite::Connection& c) -> Status {
+                    PORTICO_ASSIGN_OR_RETURN(auto all, c.Prepare("SELECT count(*) FROM t"));
+                    PORTICO_ASSIGN_OR_RETURN(bool row, all.Step());
+                    if (row) rows = all.Int(0);
+                    PORTICO_ASSIGN_OR_RETURN(auto bad,
+                                             c.Prepare("SELECT count(*) FROM t WHERE n % 3 = 0"));
+                    PORTICO_ASSIGN_OR_RETURN(row, bad.Step());
+                    if (row) failed_rows = bad.Int(0);
+                    return OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(failed_rows, 0);  // every failed write was rolled back, alone
+  EXPECT_EQ(rows, kThreads * (kWrites - (kWrites + 2) / 3));
+}
+
 TEST(SqliteDatabaseTest, RefusesMemoryPaths) {
   auto db = store::sqlite::Database::Open(":memory:");
   ASSERT_FALSE(db.ok());

@@ -11,7 +11,9 @@
 // inside the callback that received it.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -110,6 +112,12 @@ class Database {
   // `work` returns OK and answers only after COMMIT returned (so OK means durable); rolls back
   // otherwise and returns `work`'s error. A busy database is retried, re-running `work`, so
   // `work` must not have side effects outside the database.
+  //
+  // Group commit: writes that arrive while another is running wait in a queue, and the first
+  // of them then runs up to kMaxGroup of them in one transaction, each inside its own SAVEPOINT
+  // (a failing `work` is rolled back to it alone), with one COMMIT for all. The result is the
+  // same as running them one after the other; the group commits FULL if any of its writes asks
+  // for it. See docs/design/0013-group-commit.md.
   Status Write(const std::function<Status(Connection&)>& work,
                Durability durability = Durability::kFull);
 
@@ -123,10 +131,26 @@ class Database {
   std::unique_ptr<Connection> AcquireReader();
   void ReleaseReader(std::unique_ptr<Connection> connection);
 
+  // One caller of Write, waiting in the queue.
+  struct PendingWrite {
+    const std::function<Status(Connection&)>* work;
+    Durability durability;
+    Status result;
+    bool done = false;
+  };
+  static constexpr size_t kMaxGroup = 64;
+  // Runs `group` as one transaction on the writer (the caller is the queue's leader).
+  void RunGroup(const std::vector<PendingWrite*>& group);
+  // Sets synchronous=FULL or NORMAL on the writer unless it is set so already.
+  void SetSyncLevel(Durability durability);
+
   std::string path_;
   DatabaseOptions options_;
-  std::mutex write_mutex_;
-  std::unique_ptr<Connection> writer_;
+  std::mutex queue_mutex_;
+  std::condition_variable queue_changed_;
+  std::deque<PendingWrite*> queue_;
+  std::unique_ptr<Connection> writer_;  // used by the queue's leader only
+  Durability writer_sync_ = Durability::kFull;
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;
 };
