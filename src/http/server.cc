@@ -29,16 +29,25 @@ struct Server::Impl {
   Impl(ServerOptions o, const Router& r)
       : options(std::move(o)),
         router(r),
-        io_thread_count(Resolve(options.io_threads)),
-        io(io_thread_count),
+        io(MakeContexts(Resolve(options.io_threads))),
         workers(static_cast<size_t>(Resolve(options.worker_threads))),
-        acceptor(io),
-        signals(io) {}
+        acceptor(*io.front()),
+        signals(*io.front()) {}
 
   static int Resolve(int n) {
     if (n > 0) return n;
     unsigned hw = std::thread::hardware_concurrency();
     return hw == 0 ? 1 : static_cast<int>(hw);
+  }
+  // One event loop per I/O thread, each run by that thread alone (concurrency hint 1): a
+  // connection lives on one loop, so its events never wake another thread.
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int n) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (int i = 0; i < n; ++i) out.push_back(std::make_unique<asio::io_context>(1));
+    return out;
+  }
+  void StopLoops() {
+    for (auto& loop : io) loop->stop();
   }
 
   awaitable<void> Accept();
@@ -48,8 +57,8 @@ struct Server::Impl {
 
   ServerOptions options;
   const Router& router;
-  int io_thread_count;
-  asio::io_context io;
+  std::vector<std::unique_ptr<asio::io_context>> io;  // [0] also runs the acceptor and signals
+  size_t next_loop = 0;                               // round robin, used by Accept only
   asio::thread_pool workers;
   tcp::acceptor acceptor;
   asio::signal_set signals;
@@ -78,18 +87,39 @@ Request ToRequest(const bhttp::request<bhttp::string_body>& in, const std::strin
   return out;
 }
 
-bhttp::response<bhttp::string_body> ToBeast(Response&& in, unsigned version, bool keep_alive,
-                                            bool head) {
-  bhttp::response<bhttp::string_body> out;
-  out.version(version);
-  out.result(static_cast<unsigned>(in.status));
-  out.set(bhttp::field::server, "portico");
-  for (auto& [name, value] : in.headers) out.insert(name, value);
-  size_t length = in.body.size();
-  if (!head) out.body() = std::move(in.body);
-  out.keep_alive(keep_alive);
-  out.content_length(length);
-  if (head) out.body().clear();
+// The whole response as it goes on the wire, in one buffer: one write(2) and no walk over a
+// sequence of small buffers. Content-Length always (RFC 9112 §6.3); "Connection: close" when
+// the connection ends after it (HTTP/1.1), "Connection: keep-alive" when it does not
+// (HTTP/1.0). A header whose name or value holds CR or LF is dropped, never sent (no response
+// splitting, whatever a handler put there).
+std::string Serialize(Response&& in, unsigned version, bool keep_alive, bool head) {
+  size_t size = 128 + (head ? 0 : in.body.size());
+  for (const auto& [name, value] : in.headers) size += name.size() + value.size() + 4;
+  std::string out;
+  out.reserve(size);
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(in.status);
+  out += ' ';
+  out += bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(in.status)));
+  out += "\r\nServer: portico\r\n";
+  for (const auto& [name, value] : in.headers) {
+    if (name.find_first_of("\r\n:") != std::string::npos ||
+        value.find_first_of("\r\n") != std::string::npos) {
+      log::Error("response_header_dropped", {{"name", name}});
+      continue;
+    }
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  out += "Content-Length: ";
+  out += std::to_string(in.body.size());
+  out += "\r\n";
+  if (version >= 11 && !keep_alive) out += "Connection: close\r\n";
+  if (version < 11 && keep_alive) out += "Connection: keep-alive\r\n";
+  out += "\r\n";
+  if (!head) out += in.body;
   return out;
 }
 
@@ -162,9 +192,9 @@ awaitable<void> Server::Impl::Serve(tcp::socket socket) {
       int status = StatusForParseError(ec);
       Response r = router.RenderError(status, ReasonForParseError(status));
       ApplySecurityHeaders(r);
-      auto out = ToBeast(std::move(r), 11, false, false);
+      std::string out = Serialize(std::move(r), 11, false, false);
       stream.expires_after(options.read_timeout);
-      co_await bhttp::async_write(stream, out, kAsTuple);
+      co_await asio::async_write(stream, asio::buffer(out), kAsTuple);
       if (options.access_log) {
         log::Info("http_request", {{"method", "-"},
                                    {"path", "-"},
@@ -189,9 +219,9 @@ awaitable<void> Server::Impl::Serve(tcp::socket socket) {
     ApplySecurityHeaders(response);
     int status = response.status;
     size_t body_size = response.body.size();
-    auto out = ToBeast(std::move(response), wire.version(), keep_alive, head);
+    std::string out = Serialize(std::move(response), wire.version(), keep_alive, head);
     stream.expires_after(options.read_timeout);
-    auto [write_ec, written] = co_await bhttp::async_write(stream, out, kAsTuple);
+    auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(out), kAsTuple);
     (void)written;
     in_flight.fetch_sub(1);
     if (options.access_log) {
@@ -213,7 +243,10 @@ awaitable<void> Server::Impl::Serve(tcp::socket socket) {
 
 awaitable<void> Server::Impl::Accept() {
   while (!stopping.load()) {
-    auto [ec, socket] = co_await acceptor.async_accept(kAsTuple);
+    // Each connection goes to the next loop in turn and stays there.
+    asio::io_context& loop = *io[next_loop];
+    next_loop = (next_loop + 1) % io.size();
+    auto [ec, socket] = co_await acceptor.async_accept(loop, kAsTuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || stopping.load()) break;
       log::Warn("accept_failed", {{"error", ec.message()}});
@@ -227,24 +260,24 @@ awaitable<void> Server::Impl::Accept() {
     }
     socket.set_option(tcp::no_delay(true), ignored);
     connections.fetch_add(1);
-    asio::co_spawn(acceptor.get_executor(), Serve(std::move(socket)),
+    asio::co_spawn(loop.get_executor(), Serve(std::move(socket)),
                    [this](std::exception_ptr) { connections.fetch_sub(1); });
   }
 }
 
 void Server::Impl::BeginShutdown() {
   if (stopping.exchange(true)) return;
-  asio::post(io, [this] {
+  asio::post(*io.front(), [this] {
     beast::error_code ignored;
     acceptor.close(ignored);
     signals.cancel(ignored);
     // Let requests in flight finish, then stop the loop (idle keep-alive connections drop).
     auto deadline = std::chrono::steady_clock::now() + options.drain_timeout;
-    auto timer = std::make_shared<asio::steady_timer>(io);
+    auto timer = std::make_shared<asio::steady_timer>(*io.front());
     auto poll = std::make_shared<std::function<void()>>();
     *poll = [this, timer, deadline, poll] {
       if (in_flight.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
-        io.stop();
+        StopLoops();
         *poll = nullptr;  // break the self-reference
         return;
       }
@@ -294,10 +327,15 @@ void Server::Run() {
       impl.BeginShutdown();
     });
   }
-  asio::co_spawn(impl.io, impl.Accept(), asio::detached);
+  asio::co_spawn(*impl.io.front(), impl.Accept(), asio::detached);
+  // The other loops have no work until a connection arrives: keep them running until stopped.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep;
+  for (auto& loop : impl.io) keep.push_back(asio::make_work_guard(*loop));
   std::vector<std::thread> threads;
-  for (int i = 1; i < impl.io_thread_count; ++i) threads.emplace_back([&impl] { impl.io.run(); });
-  impl.io.run();
+  for (size_t i = 1; i < impl.io.size(); ++i)
+    threads.emplace_back([loop = impl.io[i].get()] { loop->run(); });
+  impl.io.front()->run();
+  impl.StopLoops();  // io[0] ends only through StopLoops, but be sure the others end with it
   for (auto& t : threads) t.join();
 }
 

@@ -2,8 +2,10 @@
 //
 // One listener accepts connections; each connection is a coroutine that reads a request with a
 // deadline and size limits, dispatches it through the Router, and writes the answer, keeping
-// the connection alive when the client asks. I/O runs on `io_threads`; handlers marked kWorker
-// run on a separate pool of `worker_threads`, so a 10 ms password hash never stalls I/O.
+// the connection alive when the client asks. I/O runs on `io_threads` event loops, one per
+// thread; the listener hands each new connection to the next loop in turn, and it stays there.
+// Handlers marked kWorker run on a separate pool of `worker_threads`, so a 10 ms password hash
+// never stalls I/O. A response goes out as one buffer (status line, headers, body).
 // Every response gets the security headers (security_headers.h) and an access-log line.
 // Malformed requests get 400, oversize headers 431, oversize bodies 413, and the connection is
 // closed; a handler that throws yields 500 and a log line (a bug, never expected).
