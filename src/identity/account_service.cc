@@ -157,18 +157,19 @@ StatusOr<NewSession> AccountService::SignIn(std::string_view email_input, std::s
 StatusOr<ActiveSession> AccountService::ResolveSession(std::string_view token) {
   if (token.empty() || token.size() > 100) return UnauthenticatedError("no session");
   std::string hash = HashToken(token);
-  auto session = store_.FindSession(hash);
-  if (!session.ok()) {
-    if (session.status().code() == StatusCode::kNotFound) return UnauthenticatedError("no session");
-    return session.status();
+  auto found = store_.FindSessionAndAccount(hash);
+  if (!found.ok()) {
+    if (found.status().code() == StatusCode::kNotFound) return UnauthenticatedError("no session");
+    return found.status();
   }
+  auto* session = &found->session;
   int64_t now = clock_.NowSeconds();
   if (now >= session->expires_at || now >= session->last_seen_at + session->idle_timeout) {
     PORTICO_RETURN_IF_ERROR(store_.DeleteSession(hash));
     return UnauthenticatedError("session expired");
   }
-  auto account = store_.FindAccountById(session->account_id);
-  if (!account.ok() || account->disabled_at) return UnauthenticatedError("account unavailable");
+  auto& account = found->account;
+  if (!account || account->disabled_at) return UnauthenticatedError("account unavailable");
   if (now - session->last_seen_at >= session_policy_.touch_interval) {
     PORTICO_RETURN_IF_ERROR(store_.TouchSession(hash, now));
     session->last_seen_at = now;

@@ -100,6 +100,14 @@ class IdentityStore {
   virtual Status CompleteSignIn(const Session& session, const std::string& throttle_subject) = 0;
   // Errors: kNotFound (unknown or deleted).
   virtual StatusOr<Session> FindSession(const std::string& token_hash) = 0;
+  // The session and its account, read at one instant: what every signed-in request asks, in
+  // one read instead of two. `account` is nullopt when the account no longer exists.
+  // Errors: kNotFound (no such session).
+  struct SessionAndAccount {
+    Session session;
+    std::optional<Account> account;
+  };
+  virtual StatusOr<SessionAndAccount> FindSessionAndAccount(const std::string& token_hash) = 0;
   virtual Status TouchSession(const std::string& token_hash, int64_t now) = 0;
   // Deletes one session; OK also when it was already gone.
   virtual Status DeleteSession(const std::string& token_hash) = 0;

@@ -521,6 +521,22 @@ TEST_P(IdentityStoreContractTest, CompleteSignInInsertsSessionThatFindSessionRet
   EXPECT_EQ(found->ip, s.ip);
 }
 
+TEST_P(IdentityStoreContractTest, FindSessionAndAccountReadsBothOrNotFound) {
+  Create("acc_one", "ada@example.com");
+  Session s = MakeSession('a', "acc_one");
+  Insert(s);
+  auto found = store_->FindSessionAndAccount(s.token_hash);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->session.token_hash, s.token_hash);
+  EXPECT_EQ(found->session.account_id, "acc_one");
+  ASSERT_TRUE(found->account.has_value());
+  EXPECT_EQ(found->account->id, "acc_one");
+  EXPECT_EQ(found->account->email, "ada@example.com");
+  auto unknown = store_->FindSessionAndAccount(TokenHash('b'));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
+}
+
 TEST_P(IdentityStoreContractTest, FindSessionOfUnknownTokenIsNotFound) {
   Create("acc_one", "ada@example.com");
   Insert(MakeSession('a', "acc_one"));

@@ -251,6 +251,30 @@ StatusOr<Session> SqliteIdentityStore::FindSession(const std::string& token_hash
   return std::move(*found);
 }
 
+StatusOr<IdentityStore::SessionAndAccount> SqliteIdentityStore::FindSessionAndAccount(
+    const std::string& token_hash) {
+  std::optional<SessionAndAccount> found;
+  PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
+    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(std::string("SELECT ") + kSessionColumns +
+                                               " FROM sessions WHERE token_hash = ?"));
+    s.BindBlob(1, token_hash);
+    PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return OkStatus();
+    found.emplace();
+    found->session = ReadSession(s);
+    PORTICO_ASSIGN_OR_RETURN(
+        auto a, c.Prepare(std::string("SELECT ") + kAccountColumns +
+                          " FROM accounts a JOIN account_emails e ON e.account_id = a.id "
+                          "AND e.is_primary = 1 WHERE a.id = ?"));
+    a.Bind(1, found->session.account_id);
+    PORTICO_ASSIGN_OR_RETURN(row, a.Step());
+    if (row) found->account = ReadAccount(a);
+    return OkStatus();
+  }));
+  if (!found) return NotFoundError("no such session");
+  return std::move(*found);
+}
+
 Status SqliteIdentityStore::TouchSession(const std::string& token_hash, int64_t now) {
   return db_.Write([&](Connection& c) {
     PORTICO_ASSIGN_OR_RETURN(

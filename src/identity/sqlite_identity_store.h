@@ -30,6 +30,7 @@ class SqliteIdentityStore final : public IdentityStore {
 
   Status CompleteSignIn(const Session& session, const std::string& throttle_subject) override;
   StatusOr<Session> FindSession(const std::string& token_hash) override;
+  StatusOr<SessionAndAccount> FindSessionAndAccount(const std::string& token_hash) override;
   Status TouchSession(const std::string& token_hash, int64_t now) override;
   Status DeleteSession(const std::string& token_hash) override;
   StatusOr<bool> DeleteSessionByPublicId(const std::string& account_id,

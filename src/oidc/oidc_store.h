@@ -100,7 +100,14 @@ class OidcStore {
 
   // ---- access tokens ----
   virtual Status RevokeAccessToken(const std::string& jti, int64_t expires_at) = 0;
-  virtual StatusOr<bool> IsAccessTokenRevoked(const std::string& jti) = 0;
+  // What the store knows of an access token, read at one instant: whether its `jti` was
+  // revoked, and its grant (none when `grant_id` is empty or names no grant).
+  struct AccessTokenState {
+    bool revoked = false;
+    std::optional<Grant> grant;
+  };
+  virtual StatusOr<AccessTokenState> CheckAccessToken(const std::string& jti,
+                                                      const std::string& grant_id) = 0;
 };
 
 }  // namespace portico::oidc

@@ -35,8 +35,9 @@ void Provider::RegisterRoutes(http::Router& router) {
   };
   router.Get("/.well-known/openid-configuration", bind(&Provider::Discovery),
              http::Execution::kInline);
-  // On a worker: a key reload (once per keys.reload_seconds) reads the database.
-  router.Get("/jwks", bind(&Provider::Jwks));
+  // Inline as well: the snapshot is in memory; once per keys.reload_seconds a request reloads it
+  // with one read of the database, which in WAL mode never waits for a writer.
+  router.Get("/jwks", bind(&Provider::Jwks), http::Execution::kInline);
   router.Get("/authorize", bind(&Provider::Authorize));
   router.Post("/authorize", bind(&Provider::Authorize));
   router.Post("/authorize/consent", bind(&Provider::Consent));

@@ -564,17 +564,25 @@ Status SqliteOidcStore::RevokeAccessToken(const std::string& jti, int64_t expire
   });
 }
 
-StatusOr<bool> SqliteOidcStore::IsAccessTokenRevoked(const std::string& jti) {
-  bool revoked = false;
+StatusOr<OidcStore::AccessTokenState> SqliteOidcStore::CheckAccessToken(
+    const std::string& jti, const std::string& grant_id) {
+  AccessTokenState state;
+  // One read transaction for both: every use of an access token asks this (userinfo,
+  // introspection), and a read's fixed cost is most of the work.
   PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
     PORTICO_ASSIGN_OR_RETURN(auto s,
                              c.Prepare("SELECT 1 FROM revoked_access_tokens WHERE jti = ?"));
     s.Bind(1, jti);
-    PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
-    revoked = row;
+    PORTICO_ASSIGN_OR_RETURN(state.revoked, s.Step());
+    if (grant_id.empty()) return OkStatus();
+    PORTICO_ASSIGN_OR_RETURN(
+        auto g, c.Prepare(std::string("SELECT ") + kGrantColumns + " FROM grants WHERE id = ?"));
+    g.Bind(1, grant_id);
+    PORTICO_ASSIGN_OR_RETURN(bool row, g.Step());
+    if (row) state.grant = ReadGrant(g);
     return OkStatus();
   }));
-  return revoked;
+  return state;
 }
 
 }  // namespace portico::oidc

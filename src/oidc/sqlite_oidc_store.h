@@ -48,7 +48,8 @@ class SqliteOidcStore final : public OidcStore {
   StatusOr<int> PurgeExpired(int64_t now) override;
 
   Status RevokeAccessToken(const std::string& jti, int64_t expires_at) override;
-  StatusOr<bool> IsAccessTokenRevoked(const std::string& jti) override;
+  StatusOr<AccessTokenState> CheckAccessToken(const std::string& jti,
+                                              const std::string& grant_id) override;
 
  private:
   store::sqlite::Database& db_;

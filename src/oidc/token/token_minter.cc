@@ -111,16 +111,12 @@ StatusOr<AccessTokenClaims> Provider::VerifyAccessToken(std::string_view token) 
   }
   AccessTokenClaims c = std::move(*cached);
   if (c.expires_at <= clock_.NowSeconds()) return UnauthenticatedError("expired");
-  PORTICO_ASSIGN_OR_RETURN(bool revoked, store_.IsAccessTokenRevoked(c.jti));
-  if (revoked) return UnauthenticatedError("revoked");
+  PORTICO_ASSIGN_OR_RETURN(auto state, store_.CheckAccessToken(c.jti, c.grant_id));
+  if (state.revoked) return UnauthenticatedError("revoked");
   if (!c.grant_id.empty()) {
-    auto grant = store_.FindGrant(c.grant_id);
-    if (!grant.ok()) {
-      if (grant.status().code() == StatusCode::kNotFound) return UnauthenticatedError("no grant");
-      return grant.status();
-    }
-    if (grant->revoked_at) return UnauthenticatedError("grant revoked");
-    c.account_id = grant->account_id;
+    if (!state.grant) return UnauthenticatedError("no grant");
+    if (state.grant->revoked_at) return UnauthenticatedError("grant revoked");
+    c.account_id = state.grant->account_id;
   }
   return c;
 }
