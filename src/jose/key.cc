@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 
 #include <boost/json/serialize.hpp>
 
@@ -255,8 +256,35 @@ bool PublicKey::Verify(std::string_view signing_input, std::string_view signatur
 
 // ---- SigningKey ----
 
+namespace {
+
+// SHA-256, fetched from the default provider once (an implicit fetch per call costs a lock and
+// a lookup).
+const EVP_MD* FetchedSha256() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+// A context ready to sign SHA-256 digests with `key` (RSASSA-PKCS1-v1_5 or ECDSA), or null.
+std::shared_ptr<EVP_PKEY_CTX> PrepareSigning(EVP_PKEY* key, Algorithm alg) {
+  if (alg == Algorithm::kEdDSA || FetchedSha256() == nullptr) return nullptr;
+  std::shared_ptr<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr),
+                                    EVP_PKEY_CTX_free);
+  if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 ||
+      EVP_PKEY_CTX_set_signature_md(ctx.get(), FetchedSha256()) != 1)
+    return nullptr;
+  if (alg == Algorithm::kRS256 && EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1)
+    return nullptr;
+  return ctx;
+}
+
+}  // namespace
+
 SigningKey::SigningKey(std::shared_ptr<EVP_PKEY> key, Algorithm alg)
-    : key_(std::move(key)), alg_(alg), kid_(Thumbprint(key_.get(), alg)) {}
+    : key_(std::move(key)),
+      alg_(alg),
+      kid_(Thumbprint(key_.get(), alg)),
+      prepared_(PrepareSigning(key_.get(), alg)) {}
 
 StatusOr<SigningKey> SigningKey::Generate(Algorithm alg) {
   EVP_PKEY* key = nullptr;
@@ -300,6 +328,30 @@ StatusOr<std::string> SigningKey::ToPem() const {
 }
 
 StatusOr<std::string> SigningKey::Sign(std::string_view signing_input) const {
+  if (prepared_) {
+    // Hash, then sign the digest with a copy of the prepared context (copies are independent,
+    // so concurrent signatures never share state).
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_len = 0;
+    if (EVP_Digest(signing_input.data(), signing_input.size(), digest, &digest_len, FetchedSha256(),
+                   nullptr) != 1)
+      return InternalError("hashing failed");
+    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+        EVP_PKEY_CTX_dup(prepared_.get()), EVP_PKEY_CTX_free);
+    size_t len = 0;
+    if (!ctx || EVP_PKEY_sign(ctx.get(), nullptr, &len, digest, digest_len) != 1)
+      return InternalError("signing failed");
+    std::string sig(len, '\0');
+    if (EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, digest,
+                      digest_len) != 1)
+      return InternalError("signing failed");
+    sig.resize(len);
+    if (alg_ == Algorithm::kES256) {
+      sig = DerToRaw(sig);
+      if (sig.empty()) return InternalError("ECDSA signature conversion failed");
+    }
+    return sig;
+  }
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   std::string sig;
   size_t len = 0;

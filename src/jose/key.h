@@ -16,6 +16,7 @@
 #include "core/status.h"
 
 typedef struct evp_pkey_st EVP_PKEY;
+typedef struct evp_pkey_ctx_st EVP_PKEY_CTX;
 
 namespace portico::jose {
 
@@ -64,7 +65,7 @@ class SigningKey {
   PublicKey public_key() const { return PublicKey(key_, alg_, kid_); }
 
   // The JWS signature of `signing_input` (raw R||S for ES256, RFC 7518 §3.4).
-  // Errors: kInternal when OpenSSL fails.
+  // Errors: kInternal when OpenSSL fails. Thread-safe.
   StatusOr<std::string> Sign(std::string_view signing_input) const;
 
  private:
@@ -72,6 +73,9 @@ class SigningKey {
   std::shared_ptr<EVP_PKEY> key_;
   Algorithm alg_;
   std::string kid_;
+  // RS256 and ES256: a signing context set up once (key, SHA-256, padding) and copied for each
+  // signature, which saves OpenSSL's per-call set-up; null for EdDSA (no prehash).
+  std::shared_ptr<EVP_PKEY_CTX> prepared_;
 };
 
 // The RFC 7638 JWK thumbprint (base64url SHA-256) of a public key.
