@@ -1,6 +1,7 @@
 // The only translation unit that knows Boost.Beast and Asio for serving (see server.h).
 #include "http/server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -87,13 +88,42 @@ Request ToRequest(const bhttp::request<bhttp::string_body>& in, const std::strin
   return out;
 }
 
+// RFC 9110 §5.1 (a token) for a header name; §5.5 for a value: no control character but HTAB.
+bool IsHeaderName(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+bool IsHeaderValue(std::string_view value) {
+  for (unsigned char c : value)
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+  return true;
+}
+// Framing is the server's alone: a handler's own copy of these would contradict it.
+bool IsFramingHeader(std::string_view name) {
+  for (std::string_view framing : {"content-length", "transfer-encoding", "connection"}) {
+    if (name.size() == framing.size() &&
+        std::equal(name.begin(), name.end(), framing.begin(), [](char a, char b) {
+          return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+        }))
+      return true;
+  }
+  return false;
+}
+
 // The whole response as it goes on the wire, in one buffer: one write(2) and no walk over a
-// sequence of small buffers. Content-Length always (RFC 9112 §6.3); "Connection: close" when
-// the connection ends after it (HTTP/1.1), "Connection: keep-alive" when it does not
-// (HTTP/1.0). A header whose name or value holds CR or LF is dropped, never sent (no response
-// splitting, whatever a handler put there).
+// sequence of small buffers. Content-Length on every response that may have a body (RFC 9110
+// §8.6: never on 1xx and 204; a 304 answers without one); "Connection: close" when the
+// connection ends after it (HTTP/1.1), "Connection: keep-alive" when it does not (HTTP/1.0).
+// A header that is not a valid field, or that would contradict the framing, is dropped and
+// logged, never sent (no response splitting, whatever a handler put there).
 std::string Serialize(Response&& in, unsigned version, bool keep_alive, bool head) {
-  size_t size = 128 + (head ? 0 : in.body.size());
+  const bool bodiless = in.status < 200 || in.status == 204 || in.status == 304;
+  size_t size = 128 + (head || bodiless ? 0 : in.body.size());
   for (const auto& [name, value] : in.headers) size += name.size() + value.size() + 4;
   std::string out;
   out.reserve(size);
@@ -103,9 +133,8 @@ std::string Serialize(Response&& in, unsigned version, bool keep_alive, bool hea
   out += bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(in.status)));
   out += "\r\nServer: portico\r\n";
   for (const auto& [name, value] : in.headers) {
-    if (name.find_first_of("\r\n:") != std::string::npos ||
-        value.find_first_of("\r\n") != std::string::npos) {
-      log::Error("response_header_dropped", {{"name", name}});
+    if (!IsHeaderName(name) || !IsHeaderValue(value) || IsFramingHeader(name)) {
+      log::Error("response_header_dropped", {{"name", IsHeaderName(name) ? name : "?"}});
       continue;
     }
     out += name;
@@ -113,13 +142,15 @@ std::string Serialize(Response&& in, unsigned version, bool keep_alive, bool hea
     out += value;
     out += "\r\n";
   }
-  out += "Content-Length: ";
-  out += std::to_string(in.body.size());
-  out += "\r\n";
+  if (!bodiless) {
+    out += "Content-Length: ";
+    out += std::to_string(in.body.size());
+    out += "\r\n";
+  }
   if (version >= 11 && !keep_alive) out += "Connection: close\r\n";
   if (version < 11 && keep_alive) out += "Connection: keep-alive\r\n";
   out += "\r\n";
-  if (!head) out += in.body;
+  if (!head && !bodiless) out += in.body;
   return out;
 }
 

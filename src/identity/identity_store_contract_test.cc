@@ -18,6 +18,7 @@
 #include <latch>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -934,6 +935,42 @@ TEST(SqliteDatabaseTest, ConcurrentWritesKeepTheirOwnOutcomeAndDurability) {
                   .ok());
   EXPECT_EQ(failed_rows, 0);  // every failed write was rolled back, alone
   EXPECT_EQ(rows, kThreads * (kWrites - (kWrites + 2) / 3));
+}
+
+TEST(SqliteDatabaseTest, AThrowingOrNestedWriteFailsAloneAndTheNextWritesRun) {
+  TempDir dir;
+  auto db = store::sqlite::Database::Open((dir.path() / "throw.db").string());
+  ASSERT_TRUE(db.ok());
+  auto exec = [](const char* sql) {
+    return [sql](store::sqlite::Connection& c) { return c.Exec(sql); };
+  };
+  ASSERT_TRUE((*db)->Write(exec("CREATE TABLE t (x INTEGER)")).ok());
+  Status thrown = (*db)->Write([](store::sqlite::Connection& c) -> Status {
+    PORTICO_RETURN_IF_ERROR(c.Exec("INSERT INTO t VALUES (1)"));
+    throw std::runtime_error("a bug in a store");
+  });
+  EXPECT_EQ(thrown.code(), StatusCode::kInternal);
+  Status nested_inner;
+  Status nested = (*db)->Write([&](store::sqlite::Connection& c) -> Status {
+    PORTICO_RETURN_IF_ERROR(c.Exec("INSERT INTO t VALUES (2)"));
+    nested_inner = (*db)->Write(exec("INSERT INTO t VALUES (3)"));
+    return OkStatus();
+  });
+  EXPECT_TRUE(nested.ok());
+  EXPECT_EQ(nested_inner.code(), StatusCode::kInternal);  // refused, not a deadlock
+  ASSERT_TRUE((*db)->Write(exec("INSERT INTO t VALUES (4)")).ok());
+  std::vector<int64_t> rows;
+  ASSERT_TRUE((*db)
+                  ->Read([&](store::sqlite::Connection& c) -> Status {
+                    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("SELECT x FROM t ORDER BY x"));
+                    for (;;) {
+                      PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
+                      if (!row) return OkStatus();
+                      rows.push_back(s.Int(0));
+                    }
+                  })
+                  .ok());
+  EXPECT_EQ(rows, (std::vector<int64_t>{2, 4}));  // the thrown write left nothing
 }
 
 TEST(SqliteDatabaseTest, RefusesMemoryPaths) {

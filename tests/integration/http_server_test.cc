@@ -30,7 +30,15 @@ class HttpServerTest : public ::testing::Test {
       http::Response r;
       r.SetHeader("X-Safe", "yes");
       r.SetHeader("X-Bad", "a\r\nInjected: 1");
+      r.SetHeader("X-Nul", std::string("a\0b", 3));
+      r.SetHeader("Bad Name", "x");
+      r.SetHeader("Content-Length", "999");
       r.body = "body";
+      return r;
+    });
+    router_.Get("/empty", [](const http::Request&) {
+      http::Response r;
+      r.status = 204;
       return r;
     });
     http::ServerOptions options;
@@ -59,6 +67,9 @@ TEST_F(HttpServerTest, AHeaderWithALineBreakIsDroppedNotSent) {
   EXPECT_EQ(r.Header("x-safe").value_or(""), "yes");
   EXPECT_FALSE(r.Header("x-bad").has_value());
   EXPECT_FALSE(r.Header("injected").has_value());
+  EXPECT_FALSE(r.Header("x-nul").has_value());
+  EXPECT_FALSE(r.Header("bad name").has_value());
+  EXPECT_EQ(r.Header("content-length").value_or(""), "4");  // the server's, not the handler's
   EXPECT_EQ(r.body, "body");
 }
 
@@ -68,6 +79,12 @@ TEST_F(HttpServerTest, HeadHasTheLengthOfTheBodyItDoesNotSend) {
   EXPECT_EQ(r.Header("content-length").value_or(""), "5");
   EXPECT_EQ(r.body, "");
   EXPECT_EQ(r.Header("connection").value_or(""), "close");
+}
+
+TEST_F(HttpServerTest, A204HasNoContentLength) {
+  HttpResult r = SendRaw(port_, "GET /empty HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(r.status, 204);
+  EXPECT_FALSE(r.Header("content-length").has_value());
 }
 
 TEST_F(HttpServerTest, Http10ClosesUnlessAskedToKeepAlive) {

@@ -85,14 +85,21 @@ StatusOr<std::shared_ptr<const KeyManager::Snapshot>> KeyManager::Load() {
 }
 
 std::shared_ptr<const KeyManager::Snapshot> KeyManager::Current() {
-  std::lock_guard lock(mutex_);
-  if (clock_.NowSeconds() - current_->loaded_at >= reload_interval_) {
-    auto fresh = Load();
-    if (fresh.ok())
-      current_ = *fresh;
-    else
-      log::Warn("signing_keys_reload_failed", {{"status", fresh.status().ToString()}});
+  {
+    std::lock_guard lock(mutex_);
+    // One caller reloads; everyone else, meanwhile, gets the snapshot they would have had. The
+    // lock is never held across the database read, so an I/O thread (GET /jwks) never waits
+    // for another thread's reload.
+    if (reloading_ || clock_.NowSeconds() - current_->loaded_at < reload_interval_) return current_;
+    reloading_ = true;
   }
+  auto fresh = Load();
+  std::lock_guard lock(mutex_);
+  reloading_ = false;
+  if (fresh.ok())
+    current_ = *fresh;
+  else
+    log::Warn("signing_keys_reload_failed", {{"status", fresh.status().ToString()}});
   return current_;
 }
 

@@ -58,8 +58,9 @@ class KeyManager {
   Clock& clock_;
   crypto::Random& random_;
   int64_t reload_interval_;
-  std::mutex mutex_;
+  std::mutex mutex_;  // guards current_ and reloading_, never held across Load
   std::shared_ptr<const Snapshot> current_;
+  bool reloading_ = false;
 };
 
 }  // namespace portico::oidc

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <thread>
 
 #include "core/log.h"
@@ -190,7 +191,17 @@ void Database::ReleaseReader(std::unique_ptr<Connection> connection) {
   }
 }
 
+namespace {
+// Set while this thread runs a group's works: a Write from inside a work would wait for its own
+// group forever, so it is refused instead.
+thread_local bool running_writes = false;
+}  // namespace
+
 Status Database::Write(const std::function<Status(Connection&)>& work, Durability durability) {
+  if (running_writes) {
+    log::Error("nested_database_write", {{"path", path_}});
+    return InternalError("a database write was started inside another");
+  }
   PendingWrite me{&work, durability, OkStatus(), false};
   std::unique_lock lock(queue_mutex_);
   queue_.push_back(&me);
@@ -204,7 +215,15 @@ Status Database::Write(const std::function<Status(Connection&)>& work, Durabilit
   }
   // The queue's front stays this write while the group runs: later arrivals only queue up.
   lock.unlock();
-  RunGroup(group);
+  try {
+    RunGroup(group);
+  } catch (...) {  // out of memory inside SQLite's wrapper: answer everyone, never hang them
+    for (PendingWrite* w : group) w->result = InternalError("the write failed");
+    try {
+      (void)writer_->Run("ROLLBACK");
+    } catch (...) {
+    }
+  }
   lock.lock();
   for (PendingWrite* w : group) {
     queue_.pop_front();
@@ -212,6 +231,24 @@ Status Database::Write(const std::function<Status(Connection&)>& work, Durabilit
   }
   queue_changed_.notify_all();
   return me.result;
+}
+
+Status Database::RunWork(PendingWrite& w) {
+  // The works of a group run on the leader's thread, and one work's exception must not leave
+  // the others (or the queue) waiting: it becomes this write's error and is rolled back.
+  running_writes = true;
+  Status result;
+  try {
+    result = (*w.work)(*writer_);
+  } catch (const std::exception& e) {
+    log::Error("database_write_threw", {{"path", path_}, {"what", e.what()}});
+    result = InternalError("the write failed");
+  } catch (...) {
+    log::Error("database_write_threw", {{"path", path_}});
+    result = InternalError("the write failed");
+  }
+  running_writes = false;
+  return result;
 }
 
 void Database::SetSyncLevel(Durability durability) {
@@ -241,7 +278,7 @@ void Database::RunGroup(const std::vector<PendingWrite*>& group) {
     bool retry = false;
     for (PendingWrite* w : group) {
       if (savepoints && !(last = writer_->Run("SAVEPOINT portico_write")).ok()) break;
-      w->result = (*w->work)(*writer_);
+      w->result = RunWork(*w);
       if (w->result.code() == StatusCode::kUnavailable) {
         retry = true;  // busy inside the work: the whole group runs again
         break;

@@ -111,7 +111,9 @@ class Database {
   // Runs `work` inside BEGIN IMMEDIATE … COMMIT on the writer connection. Commits only when
   // `work` returns OK and answers only after COMMIT returned (so OK means durable); rolls back
   // otherwise and returns `work`'s error. A busy database is retried, re-running `work`, so
-  // `work` must not have side effects outside the database.
+  // `work` must not have side effects outside the database, must not depend on the calling
+  // thread (it may run on another caller's), and must not call Write itself (kInternal). An
+  // exception thrown by `work` is its write's kInternal error.
   //
   // Group commit: writes that arrive while another is running wait in a queue, and the first
   // of them then runs up to kMaxGroup of them in one transaction, each inside its own SAVEPOINT
@@ -141,6 +143,8 @@ class Database {
   static constexpr size_t kMaxGroup = 64;
   // Runs `group` as one transaction on the writer (the caller is the queue's leader).
   void RunGroup(const std::vector<PendingWrite*>& group);
+  // Runs one write's work; an exception becomes kInternal.
+  Status RunWork(PendingWrite& w);
   // Sets synchronous=FULL or NORMAL on the writer unless it is set so already.
   void SetSyncLevel(Durability durability);
 
