@@ -354,4 +354,4 @@ async function startMailbox(options = {}) {
   throw lastError;
 }
 
-module.exports = { startMailbox, Mailbox, parseMessage };
+module.exports = { startMailbox, Mailbox, parseMessage, freePort };

@@ -12,8 +12,8 @@
 
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
+const { freePort } = require('./mailbox');
 
 const START_TIMEOUT_MS = 15_000;
 
@@ -27,17 +27,6 @@ function binaryOf(kind) {
   const bin = process.env[`${prefix}_BIN`] || path.resolve(__dirname, '../../../build/release', relative);
   if (!fs.existsSync(bin)) throw new Error(`the ${kind} site's binary is not at ${bin} (set ${prefix}_BIN)`);
   return bin;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /**
