@@ -26,17 +26,8 @@ int Fail(const Status& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string config_path;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--config" && i + 1 < argc) {
-      config_path = argv[++i];
-    } else if (a != "serve") {
-      std::fputs("usage: portico-members [serve] [--config FILE]\n", stderr);
-      return 2;
-    }
-  }
-  auto site_config = rp::LoadSiteConfig("members", config_path, "127.0.0.1:8081", "./var/members");
+  auto site_config =
+      rp::LoadSiteConfigFromArgs(argc, argv, "members", "127.0.0.1:8081", "./var/members");
   if (!site_config.ok()) return Fail(site_config.status());
   http::ServerOptions options;
   options.address = site_config->listen_address;
@@ -45,10 +36,7 @@ int main(int argc, char** argv) {
 
   members::MembersConfig config;
   config.data_dir = site_config->data_dir;
-  config.rp.issuer = site_config->issuer;
-  config.rp.client_id = site_config->client_id;
-  config.rp.client_secret = site_config->client_secret;
-  config.rp.cookie_key = site_config->cookie_key;
+  config.rp = site_config->relying_party();
   config.smtp_url = site_config->smtp_url;
   config.mail_from = site_config->mail_from;
 

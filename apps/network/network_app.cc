@@ -214,9 +214,8 @@ StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& co
                             ec.message());
   ::chmod(config.data_dir.c_str(), 0700);
 
-  PORTICO_ASSIGN_OR_RETURN(p.db, store::sqlite::Database::Open(config.DatabasePath()));
-  PORTICO_ASSIGN_OR_RETURN(auto migrations, store::MigrationsFromFiles(NetworkMigrationFiles()));
-  PORTICO_RETURN_IF_ERROR(store::ApplyMigrations(*p.db, migrations).status());
+  PORTICO_ASSIGN_OR_RETURN(p.db,
+                           store::OpenMigrated(config.DatabasePath(), NetworkMigrationFiles()));
 
   p.store = std::make_unique<identity::SqliteIdentityStore>(*p.db);
   p.hasher = std::make_unique<crypto::PasswordHasher>(crypto::PasswordHashParams{},

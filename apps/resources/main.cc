@@ -26,18 +26,8 @@ int Fail(const Status& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string config_path;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--config" && i + 1 < argc) {
-      config_path = argv[++i];
-    } else if (a != "serve") {
-      std::fputs("usage: portico-resources [serve] [--config FILE]\n", stderr);
-      return 2;
-    }
-  }
   auto site_config =
-      rp::LoadSiteConfig("resources", config_path, "127.0.0.1:8082", "./var/resources");
+      rp::LoadSiteConfigFromArgs(argc, argv, "resources", "127.0.0.1:8082", "./var/resources");
   if (!site_config.ok()) return Fail(site_config.status());
   http::ServerOptions options;
   options.address = site_config->listen_address;
@@ -46,10 +36,7 @@ int main(int argc, char** argv) {
 
   resources::ResourcesConfig config;
   config.data_dir = site_config->data_dir;
-  config.rp.issuer = site_config->issuer;
-  config.rp.client_id = site_config->client_id;
-  config.rp.client_secret = site_config->client_secret;
-  config.rp.cookie_key = site_config->cookie_key;
+  config.rp = site_config->relying_party();
 
   // Bind first: with port 0 the public URL (and so the redirect URI) depends on the port. The
   // server reads the router only once it runs, so the site's routes are filled in after.

@@ -41,17 +41,9 @@ StatusOr<std::unique_ptr<ResourcesSite>> ResourcesSite::Create(ResourcesConfig c
   ResourcesConfig& c = site->config_;
   c.rp.redirect_uri = c.public_url + "/callback";
   c.rp.post_logout_redirect_uri = c.public_url + "/";
-  std::error_code ec;
-  std::filesystem::create_directories(c.data_dir, ec);
-  if (ec) return UnavailableError("cannot create " + c.data_dir + ": " + ec.message());
-  PORTICO_ASSIGN_OR_RETURN(site->db_, store::sqlite::Database::Open(c.data_dir + "/resources.db"));
   std::vector<std::pair<std::string_view, std::string_view>> files;
-  for (auto name : assets::Names()) {
-    if (name.size() > 4 && name.substr(name.size() - 4) == ".sql")
-      files.emplace_back(name, assets::Find(name));
-  }
-  PORTICO_ASSIGN_OR_RETURN(auto migrations, store::MigrationsFromFiles(files));
-  PORTICO_RETURN_IF_ERROR(store::ApplyMigrations(*site->db_, migrations).status());
+  for (auto name : assets::Names()) files.emplace_back(name, assets::Find(name));
+  PORTICO_ASSIGN_OR_RETURN(site->db_, store::OpenMigrated(c.data_dir + "/resources.db", files));
   // The Network may still be starting: wait for its discovery document.
   PORTICO_ASSIGN_OR_RETURN(
       site->rp_, rp::RelyingParty::CreateWhenReady(c.rp, site->http_client_, clock,

@@ -95,4 +95,28 @@ StatusOr<SiteConfig> LoadSiteConfig(const std::string& site, const std::string& 
   return c;
 }
 
+RpConfig SiteConfig::relying_party() const {
+  RpConfig rp;
+  rp.issuer = issuer;
+  rp.client_id = client_id;
+  rp.client_secret = client_secret;
+  rp.cookie_key = cookie_key;
+  return rp;
+}
+
+StatusOr<SiteConfig> LoadSiteConfigFromArgs(int argc, char** argv, const std::string& site,
+                                            const std::string& default_listen,
+                                            const std::string& default_data_dir) {
+  std::string config_path;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--config" && i + 1 < argc) {
+      config_path = argv[++i];
+    } else if (a != "serve") {
+      return InvalidArgumentError("usage: portico-" + site + " [serve] [--config FILE]");
+    }
+  }
+  return LoadSiteConfig(site, config_path, default_listen, default_data_dir);
+}
+
 }  // namespace portico::rp

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "rp/relying_party.h"
 
 namespace portico::rp {
 
@@ -23,6 +24,10 @@ struct SiteConfig {
   // .eml files in <data_dir>/mail; and the From address.
   std::string smtp_url;
   std::string mail_from;
+
+  // The relying-party settings among these (issuer, client id and secret, cookie key); the
+  // site derives its redirect URIs from the public URL.
+  RpConfig relying_party() const;
 };
 
 // Reads "<site>.listen", "<site>.public_url", "<site>.data_dir", "<site>.issuer",
@@ -33,5 +38,11 @@ struct SiteConfig {
 StatusOr<SiteConfig> LoadSiteConfig(const std::string& site, const std::string& path,
                                     const std::string& default_listen,
                                     const std::string& default_data_dir);
+
+// The same, from a site program's command line "[serve] [--config FILE]".
+// Errors: kInvalidArgument with the usage line for any other argument; those of LoadSiteConfig.
+StatusOr<SiteConfig> LoadSiteConfigFromArgs(int argc, char** argv, const std::string& site,
+                                            const std::string& default_listen,
+                                            const std::string& default_data_dir);
 
 }  // namespace portico::rp

@@ -1,6 +1,7 @@
 #include "store/migrations.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "core/clock.h"
@@ -68,6 +69,26 @@ StatusOr<int> ApplyMigrations(sqlite::Database& db, const std::vector<Migration>
     ++count;
   }
   return count;
+}
+
+StatusOr<std::unique_ptr<sqlite::Database>> OpenMigrated(
+    const std::string& path,
+    const std::vector<std::pair<std::string_view, std::string_view>>& files) {
+  std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  if (!folder.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(folder, ec);
+    if (ec) return UnavailableError("cannot create " + folder.string() + ": " + ec.message());
+  }
+  std::vector<std::pair<std::string_view, std::string_view>> sql;
+  for (const auto& file : files) {
+    if (file.first.size() > 4 && file.first.substr(file.first.size() - 4) == ".sql")
+      sql.push_back(file);
+  }
+  PORTICO_ASSIGN_OR_RETURN(auto migrations, MigrationsFromFiles(sql));
+  PORTICO_ASSIGN_OR_RETURN(auto db, sqlite::Database::Open(path));
+  PORTICO_RETURN_IF_ERROR(ApplyMigrations(*db, migrations).status());
+  return db;
 }
 
 }  // namespace portico::store

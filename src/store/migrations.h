@@ -6,6 +6,7 @@
 // binary (an unknown applied version) is refused rather than guessed at.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,5 +30,13 @@ StatusOr<std::vector<Migration>> MigrationsFromFiles(
 // Applies every migration newer than the database's version. Returns how many were applied.
 // Errors: kFailedPrecondition when the database has a version this binary does not know.
 StatusOr<int> ApplyMigrations(sqlite::Database& db, const std::vector<Migration>& migrations);
+
+// Opens (creating it and its folder) the database at `path` and applies the migrations among
+// `files`: the entries whose name ends in ".sql" (a program's other embedded files are skipped).
+// What every program does at start. Errors: those of Open, MigrationsFromFiles and
+// ApplyMigrations, and kUnavailable when the folder cannot be created.
+StatusOr<std::unique_ptr<sqlite::Database>> OpenMigrated(
+    const std::string& path,
+    const std::vector<std::pair<std::string_view, std::string_view>>& files);
 
 }  // namespace portico::store

@@ -20,6 +20,7 @@
 #include "flows.h"
 #include "http/server.h"
 #include "http_client.h"
+#include "site_fixture.h"
 #include "test_server.h"
 
 namespace portico::testing {
@@ -30,59 +31,15 @@ using ::testing::Not;
 
 constexpr char kPassword[] = "correct horse battery staple";
 
-std::string PathOn(const std::string& url, const std::string& origin) {
-  if (url.rfind(origin, 0) != 0) return "";
-  return url.substr(origin.size());
-}
-
 std::string FormToken(const std::string& html) {
   static const std::regex kToken(R"re(name="form_token" value="([^"]*)")re");
   std::smatch m;
   return std::regex_search(html, m, kToken) ? std::string(m[1]) : "";
 }
 
-class MembersSiteTest : public ::testing::Test {
+class MembersSiteTest : public SiteFixture<members::MembersSite, members::MembersConfig> {
  protected:
-  void SetUp() override {
-    http::ServerOptions options;
-    options.port = 0;
-    options.io_threads = 1;
-    options.worker_threads = 2;
-    options.access_log = false;
-    server_ = std::make_unique<http::Server>(options, router_);
-    port_ = *server_->Listen();
-    origin_ = "http://localhost:" + std::to_string(port_);
-    oidc::ClientSpec spec;
-    spec.name = "Membership Center";
-    spec.redirect_uris = {origin_ + "/callback"};
-    spec.post_logout_redirect_uris = {origin_ + "/"};
-    spec.backchannel_logout_uri =
-        "http://127.0.0.1:" + std::to_string(port_) + "/backchannel-logout";
-    spec.first_party = true;
-    auto registered = network_.app().clients().Register(spec);
-    ASSERT_TRUE(registered.ok()) << registered.status().ToString();
-    char tmpl[] = "/tmp/portico-mc-XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
-    members::MembersConfig config;
-    config.public_url = origin_;
-    config.data_dir = dir_;
-    config.rp.issuer = network_.origin();
-    config.rp.client_id = registered->client.id;
-    config.rp.client_secret = registered->secret;
-    config.rp.cookie_key = crypto::SecureRandom::Get().Bytes(32);
-    auto site = members::MembersSite::Create(config, SystemClock::Get(), 5);
-    ASSERT_TRUE(site.ok()) << site.status().ToString();
-    site_ = std::move(*site);
-    router_ = site_->router();
-    thread_ = std::thread([this] { server_->Run(); });
-  }
-
-  void TearDown() override {
-    if (server_) server_->Stop();
-    if (thread_.joinable()) thread_.join();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
+  MembersSiteTest() : SiteFixture("Membership Center") {}
 
   // A person with a Network account, signed in at the Membership Center (no profile yet).
   struct Person {
@@ -142,15 +99,6 @@ class MembersSiteTest : public ::testing::Test {
     }
     return "";
   }
-
-  TestServer network_;
-  http::Router router_;
-  std::unique_ptr<http::Server> server_;
-  std::unique_ptr<members::MembersSite> site_;
-  std::thread thread_;
-  int port_ = 0;
-  std::string origin_;
-  std::string dir_;
 };
 
 TEST_F(MembersSiteTest, AFirstVisitCompletesAProfileEnrolsAndAddsALocation) {

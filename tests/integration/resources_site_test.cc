@@ -17,6 +17,7 @@
 #include "http/server.h"
 #include "http_client.h"
 #include "jose/jws.h"
+#include "site_fixture.h"
 #include "test_server.h"
 
 namespace portico::testing {
@@ -27,54 +28,9 @@ using ::testing::Not;
 
 constexpr char kPassword[] = "correct horse battery staple";
 
-// The path and query of an absolute URL on `origin`, or "" when it points elsewhere.
-std::string PathOn(const std::string& url, const std::string& origin) {
-  if (url.rfind(origin, 0) != 0) return "";
-  return url.substr(origin.size());
-}
-
-class ResourcesSiteTest : public ::testing::Test {
+class ResourcesSiteTest : public SiteFixture<resources::ResourcesSite, resources::ResourcesConfig> {
  protected:
-  void SetUp() override {
-    http::ServerOptions options;
-    options.port = 0;
-    options.io_threads = 1;
-    options.worker_threads = 2;
-    options.access_log = false;
-    server_ = std::make_unique<http::Server>(options, router_);
-    port_ = *server_->Listen();
-    origin_ = "http://localhost:" + std::to_string(port_);
-    oidc::ClientSpec spec;
-    spec.name = "Partner Resources";
-    spec.redirect_uris = {origin_ + "/callback"};
-    spec.post_logout_redirect_uris = {origin_ + "/"};
-    spec.backchannel_logout_uri =
-        "http://127.0.0.1:" + std::to_string(port_) + "/backchannel-logout";
-    spec.first_party = true;
-    auto registered = network_.app().clients().Register(spec);
-    ASSERT_TRUE(registered.ok()) << registered.status().ToString();
-    char tmpl[] = "/tmp/portico-rs-XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
-    resources::ResourcesConfig config;
-    config.public_url = origin_;
-    config.data_dir = dir_;
-    config.rp.issuer = network_.origin();
-    config.rp.client_id = registered->client.id;
-    config.rp.client_secret = registered->secret;
-    config.rp.cookie_key = crypto::SecureRandom::Get().Bytes(32);
-    auto site = resources::ResourcesSite::Create(config, SystemClock::Get(), 5);
-    ASSERT_TRUE(site.ok()) << site.status().ToString();
-    site_ = std::move(*site);
-    router_ = site_->router();
-    thread_ = std::thread([this] { server_->Run(); });
-  }
-
-  void TearDown() override {
-    if (server_) server_->Stop();
-    if (thread_.joinable()) thread_.join();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
+  ResourcesSiteTest() : SiteFixture("Partner Resources") {}
 
   // The whole round trip: resources /login → Network /authorize → resources /callback.
   HttpResult SignInAtResources(Browser& site, Browser& network) {
@@ -88,15 +44,6 @@ class ResourcesSiteTest : public ::testing::Test {
     EXPECT_EQ(callback.rfind("/callback?", 0), 0u) << at_network.Header("location").value_or("");
     return site.Get(callback);
   }
-
-  TestServer network_;
-  http::Router router_;
-  std::unique_ptr<http::Server> server_;
-  std::unique_ptr<resources::ResourcesSite> site_;
-  std::thread thread_;
-  int port_ = 0;
-  std::string origin_;
-  std::string dir_;
 };
 
 TEST_F(ResourcesSiteTest, ASignedInPersonIsGreetedWithoutAPassword) {

@@ -25,29 +25,21 @@ class MigratedDatabase {
     std::string tmpl = ::testing::TempDir() + "portico-db-XXXXXX";
     if (::mkdtemp(tmpl.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
     dir_ = tmpl;
-    auto db = sqlite::Database::Open((dir_ / (program + ".db")).string());
-    if (!db.ok()) {
-      ADD_FAILURE() << db.status().ToString();
-      return;
-    }
-    db_ = std::move(*db);
     std::vector<std::pair<std::string, std::string>> texts;
     for (const auto& entry : std::filesystem::directory_iterator(
              std::filesystem::path(PORTICO_SOURCE_DIR) / "db" / program / "sqlite")) {
-      if (entry.path().extension() != ".sql") continue;
       std::ifstream in(entry.path(), std::ios::binary);
       std::stringstream text;
       text << in.rdbuf();
       texts.emplace_back(entry.path().filename().string(), text.str());
     }
     std::vector<std::pair<std::string_view, std::string_view>> files(texts.begin(), texts.end());
-    auto migrations = MigrationsFromFiles(files);
-    if (!migrations.ok()) {
-      ADD_FAILURE() << migrations.status().ToString();
+    auto db = OpenMigrated((dir_ / (program + ".db")).string(), files);
+    if (!db.ok()) {
+      ADD_FAILURE() << db.status().ToString();
       return;
     }
-    auto applied = ApplyMigrations(*db_, *migrations);
-    if (!applied.ok()) ADD_FAILURE() << applied.status().ToString();
+    db_ = std::move(*db);
   }
   ~MigratedDatabase() {
     db_.reset();
