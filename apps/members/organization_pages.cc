@@ -137,39 +137,28 @@ http::Response MembersSite::AddLocation(const http::Request& request) {
 }
 
 http::Response MembersSite::OrganizationSettings(const http::Request& request) {
-  return OnMemberForm(request,
-                      [&](const Visit& visit, const http::FormData& form) -> http::Response {
-                        std::string org(form.GetOr("organization"));
-                        // The rule checks the actor before anything about the organization is read
-                        // for them.
-                        auto me = membership_->MembershipOf(*visit.person, org);
-                        if (!me.ok()) return Refuse(visit, me.status());
-                        auto current = store_->FindOrganization(org);
-                        if (!current.ok()) return Refuse(visit, current.status());
-                        Status s = membership_->EditOrganization(
-                            *visit.person, org, {current->name, current->country, current->website},
-                            form.GetOr("company_email_required") == "on");
-                        if (!s.ok()) return Refuse(visit, s);
-                        return http::SeeOther("/organization?id=" + org);
-                      });
+  return OnMemberForm(
+      request, [&](const Visit& visit, const http::FormData& form) -> http::Response {
+        std::string org(form.GetOr("organization"));
+        Status s = membership_->EditOrganization(*visit.person, org, std::nullopt,
+                                                 form.GetOr("company_email_required") == "on");
+        if (!s.ok()) return Refuse(visit, s);
+        return http::SeeOther("/organization?id=" + org);
+      });
 }
 
 http::Response MembersSite::EditOrganization(const http::Request& request) {
-  return OnMemberForm(request,
-                      [&](const Visit& visit, const http::FormData& form) -> http::Response {
-                        std::string org(form.GetOr("organization"));
-                        auto me = membership_->MembershipOf(*visit.person, org);
-                        if (!me.ok()) return Refuse(visit, me.status());
-                        auto current = store_->FindOrganization(org);
-                        if (!current.ok()) return Refuse(visit, current.status());
-                        Status s = membership_->EditOrganization(
-                            *visit.person, org,
-                            {std::string(form.GetOr("name")), std::string(form.GetOr("country")),
-                             std::string(form.GetOr("website"))},
-                            current->company_email_required);
-                        if (!s.ok()) return Refuse(visit, s);
-                        return http::SeeOther("/organization?id=" + org);
-                      });
+  return OnMemberForm(
+      request, [&](const Visit& visit, const http::FormData& form) -> http::Response {
+        std::string org(form.GetOr("organization"));
+        Status s = membership_->EditOrganization(
+            *visit.person, org,
+            OrganizationInput{std::string(form.GetOr("name")), std::string(form.GetOr("country")),
+                              std::string(form.GetOr("website"))},
+            std::nullopt);
+        if (!s.ok()) return Refuse(visit, s);
+        return http::SeeOther("/organization?id=" + org);
+      });
 }
 
 http::Response MembersSite::EditLocation(const http::Request& request) {

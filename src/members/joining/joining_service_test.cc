@@ -170,7 +170,14 @@ TEST_F(JoiningServiceTest, ARequestGoesToTheLocationsAdministratorsAndIsDecidedO
 }
 
 TEST_F(JoiningServiceTest, AnOrganizationThatRequiresCompanyEmailRefusesPrivateMailboxes) {
-  ASSERT_TRUE(membership_.EditOrganization(a_, org_, {"Engines", "GB", ""}, true).ok());
+  std::string name = store_.FindOrganization(org_)->name;
+  ASSERT_TRUE(membership_.EditOrganization(a_, org_, std::nullopt, true).ok());
+  EXPECT_EQ(store_.FindOrganization(org_)->name, name);  // the setting alone changed
+  ASSERT_TRUE(
+      membership_.EditOrganization(a_, org_, OrganizationInput{"Engines", "GB", ""}, std::nullopt)
+          .ok());
+  EXPECT_EQ(store_.FindOrganization(org_)->name, "Engines");
+  EXPECT_TRUE(store_.FindOrganization(org_)->company_email_required);  // the details alone
   NetworkIdentity id{"sub-gina", "Gina", "gina@Gmail.com", true};
   Individual gina = *membership_.CompleteProfile(id, {"Gina", "", "", "gina@gmail.com"});
   Status asked = joining_.RequestToJoin(gina, org_, l2_, "");
@@ -183,11 +190,13 @@ TEST_F(JoiningServiceTest, AnOrganizationThatRequiresCompanyEmailRefusesPrivateM
   EXPECT_EQ(joining_.OpenInvitations(a_, org_)->size(), 1u);
   EXPECT_TRUE(joining_.RequestToJoin(b_, org_, l2_, "").ok());
   // Without the setting, a private mailbox may ask.
-  ASSERT_TRUE(membership_.EditOrganization(a_, org_, {"Engines", "GB", ""}, false).ok());
+  ASSERT_TRUE(
+      membership_.EditOrganization(a_, org_, OrganizationInput{"Engines", "GB", ""}, false).ok());
   EXPECT_TRUE(joining_.RequestToJoin(gina, org_, l2_, "").ok());
   // Only a Global Administrator changes the setting.
-  EXPECT_EQ(membership_.EditOrganization(b_, org_, {"Engines", "GB", ""}, true).code(),
-            StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      membership_.EditOrganization(b_, org_, OrganizationInput{"Engines", "GB", ""}, true).code(),
+      StatusCode::kPermissionDenied);
 }
 
 TEST_F(JoiningServiceTest, JoiningIsInTheAuditLog) {

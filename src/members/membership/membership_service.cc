@@ -264,17 +264,19 @@ Status MembershipService::EditLocation(const Individual& actor, const std::strin
 
 Status MembershipService::EditOrganization(const Individual& actor,
                                            const std::string& organization_id,
-                                           const OrganizationInput& input,
-                                           bool company_email_required) {
+                                           const std::optional<OrganizationInput>& details,
+                                           std::optional<bool> company_email_required) {
   PORTICO_ASSIGN_OR_RETURN(Member me, RequireMember(actor, organization_id));
   if (!me.rights.global)
     return PermissionDeniedError("only Global Administrators change the organization");
   PORTICO_ASSIGN_OR_RETURN(Organization before, store_.FindOrganization(organization_id));
   Organization after = before;
-  PORTICO_ASSIGN_OR_RETURN(after.name, Clean(input.name, "organization name", true));
-  PORTICO_ASSIGN_OR_RETURN(after.country, Clean(input.country, "country", true));
-  PORTICO_ASSIGN_OR_RETURN(after.website, Clean(input.website, "website", false));
-  after.company_email_required = company_email_required;
+  if (details) {
+    PORTICO_ASSIGN_OR_RETURN(after.name, Clean(details->name, "organization name", true));
+    PORTICO_ASSIGN_OR_RETURN(after.country, Clean(details->country, "country", true));
+    PORTICO_ASSIGN_OR_RETURN(after.website, Clean(details->website, "website", false));
+  }
+  if (company_email_required) after.company_email_required = *company_email_required;
   auto as_json = [](const Organization& o) {
     json::object j;
     j["name"] = o.name;

@@ -81,9 +81,11 @@ class MembershipService {
   // Global Administrators, and Location Administrators of that location.
   Status EditLocation(const Individual& actor, const std::string& organization_id,
                       const std::string& location_id, const LocationInput& input);
-  // Global Administrators only (M7's "company e-mail required" lives here).
+  // Global Administrators only (M7's "company e-mail required" lives here). A nullopt keeps
+  // what the organization has, so a form that edits one part leaves the other as it is.
   Status EditOrganization(const Individual& actor, const std::string& organization_id,
-                          const OrganizationInput& input, bool company_email_required);
+                          const std::optional<OrganizationInput>& details,
+                          std::optional<bool> company_email_required);
 
   // ---- reading ----
   // The actor's own membership. kPermissionDenied when they do not belong.
