@@ -280,12 +280,13 @@ StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& co
   };
   PORTICO_ASSIGN_OR_RETURN(std::string client_secret_key, secret("client-secret"));
   PORTICO_ASSIGN_OR_RETURN(std::string pairwise_key, secret("pairwise"));
+  PORTICO_ASSIGN_OR_RETURN(std::string code_key, secret("authorization-code"));
   p.clients = std::make_unique<oidc::ClientRegistry>(*p.oidc_store, client_secret_key, now,
                                                      crypto::SecureRandom::Get(), p.public_url,
                                                      p.public_url + "/token");
-  p.provider = std::make_unique<oidc::Provider>(oidc::ProviderOptions{p.public_url}, *p.oidc_store,
-                                                *p.store, *p.web, *p.keys, *p.clients, now,
-                                                crypto::SecureRandom::Get(), pairwise_key);
+  p.provider = std::make_unique<oidc::Provider>(
+      oidc::ProviderOptions{p.public_url}, *p.oidc_store, *p.store, *p.web, *p.keys, *p.clients,
+      now, crypto::SecureRandom::Get(), pairwise_key, code_key);
   p.provider->RegisterRoutes(p.router);
   p.sites = std::make_unique<oidc::SiteDirectory>(*p.oidc_store, now);
   p.web->SetSitesView(p.sites.get());

@@ -1,6 +1,7 @@
 #include "crypto/aead.h"
 
 #include <openssl/evp.h>
+#include <sodium.h>
 
 namespace portico::crypto {
 namespace {
@@ -10,6 +11,12 @@ constexpr size_t kTagBytes = 16;
 
 const unsigned char* U(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
+}
+
+// sodium_init picks the fastest implementations; it is thread-safe and idempotent.
+void InitSodium() {
+  static const bool ready = sodium_init() >= 0;
+  (void)ready;
 }
 
 }  // namespace
@@ -56,6 +63,41 @@ StatusOr<std::string> Open(std::string_view key, std::string_view sealed,
       EVP_DecryptFinal_ex(ctx, reinterpret_cast<unsigned char*>(plain.data()) + len, &len) == 1;
   EVP_CIPHER_CTX_free(ctx);
   if (!ok) return PermissionDeniedError("sealed value does not authenticate");
+  return plain;
+}
+
+StatusOr<std::string> SealMany(std::string_view key, std::string_view plaintext,
+                               std::string_view associated, Random& random) {
+  static_assert(kManyNonceBytes == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  static_assert(kManyTagBytes == crypto_aead_xchacha20poly1305_ietf_ABYTES);
+  if (key.size() != crypto_aead_xchacha20poly1305_ietf_KEYBYTES)
+    return InvalidArgumentError("XChaCha20-Poly1305 needs a 32-byte key");
+  InitSodium();
+  std::string out = random.Bytes(kManyNonceBytes);
+  out.resize(kManyNonceBytes + plaintext.size() + kManyTagBytes);
+  auto* cipher = reinterpret_cast<unsigned char*>(out.data()) + kManyNonceBytes;
+  unsigned long long written = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(cipher, &written, U(plaintext), plaintext.size(),
+                                             U(associated), associated.size(), nullptr, U(out),
+                                             U(key));
+  return out;
+}
+
+StatusOr<std::string> OpenMany(std::string_view key, std::string_view sealed,
+                               std::string_view associated) {
+  if (key.size() != crypto_aead_xchacha20poly1305_ietf_KEYBYTES)
+    return InvalidArgumentError("XChaCha20-Poly1305 needs a 32-byte key");
+  if (sealed.size() < kManyNonceBytes + kManyTagBytes)
+    return PermissionDeniedError("sealed value too short");
+  InitSodium();
+  std::string_view cipher = sealed.substr(kManyNonceBytes);
+  std::string plain(cipher.size() - kManyTagBytes, '\0');
+  unsigned long long written = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          reinterpret_cast<unsigned char*>(plain.data()), &written, nullptr, U(cipher),
+          cipher.size(), U(associated), associated.size(), U(sealed), U(key)) != 0) {
+    return PermissionDeniedError("sealed value does not authenticate");
+  }
   return plain;
 }
 

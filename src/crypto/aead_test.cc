@@ -40,5 +40,31 @@ TEST(AeadTest, RefusesKeysOfTheWrongLength) {
   EXPECT_EQ(Open("short", std::string(40, 'a'), "").status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(AeadTest, SealManyOpensOnlyWithTheSameKeyAndContextAndUsesAFreshNonce) {
+  auto sealed = SealMany(kKey, "authorization code", "purpose", SecureRandom::Get());
+  ASSERT_TRUE(sealed.ok());
+  EXPECT_EQ(sealed->size(), kManyNonceBytes + 18 + kManyTagBytes);
+  EXPECT_EQ(sealed->find("authorization code"), std::string::npos);
+  EXPECT_EQ(*OpenMany(kKey, *sealed, "purpose"), "authorization code");
+  EXPECT_NE(sealed->substr(0, kManyNonceBytes),
+            SealMany(kKey, "authorization code", "purpose", SecureRandom::Get())
+                ->substr(0, kManyNonceBytes));
+  EXPECT_EQ(OpenMany(std::string(32, 'x'), *sealed, "purpose").status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(OpenMany(kKey, *sealed, "other").status().code(), StatusCode::kPermissionDenied);
+  for (size_t i = 0; i < sealed->size(); ++i) {
+    std::string changed = *sealed;
+    changed[i] = static_cast<char>(changed[i] ^ 1);
+    EXPECT_FALSE(OpenMany(kKey, changed, "purpose").ok()) << "byte " << i;
+  }
+  for (size_t n = 0; n < sealed->size(); ++n) {
+    EXPECT_FALSE(OpenMany(kKey, sealed->substr(0, n), "purpose").ok()) << "length " << n;
+  }
+  EXPECT_EQ(SealMany("short", "x", "", SecureRandom::Get()).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(OpenMany("short", std::string(60, 'a'), "").status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace portico::crypto

@@ -1,8 +1,8 @@
 // OidcStore: persistence of the OpenID Connect provider.
 //
 // Single-use artefacts (codes, refresh tokens) are consumed in the database with a conditional
-// UPDATE that acts only when exactly one row changed (SECURITY.md promise 2), so a code or a
-// refresh token succeeds at most once under any concurrency, on any node. Revocations are
+// INSERT or UPDATE that acts only when exactly one row changed (SECURITY.md promise 2), so a code
+// or a refresh token succeeds at most once under any concurrency, on any node. Revocations are
 // written before they are acknowledged (promises 3 and 7).
 // Contract for every method: OK means committed; kUnavailable means nothing changed.
 // Durability: codes, redemptions, refresh-token rotations and client assertions are written
@@ -60,14 +60,14 @@ class OidcStore {
                                int64_t now) = 0;
 
   // ---- authorization codes ----
-  // Stores the code and records that its session (sid) signed in to its site.
-  virtual Status InsertCode(const AuthorizationCode& code) = 0;
-  // Consumes the code. kRedeemed: `*code` is filled and its grant is created — with the first
-  // refresh token `refresh_hash` when the code's scope includes offline_access — atomically.
-  // kReplayed: the grant the first redemption created is revoked. kInvalid: unknown or expired.
-  virtual StatusOr<Redemption> RedeemCode(const std::string& code_hash, int64_t now,
+  // Consumes the sealed code `code` (already opened and authenticated) by recording its
+  // `code_id`. kRedeemed: its grant is created, its session (sid) is recorded as signed in to
+  // its site, and — when the code's scope includes offline_access — the first refresh token
+  // `refresh_hash`, all atomically. kReplayed: the id was recorded before (within a day of the
+  // code's expiry); the code's grant is revoked now. kInvalid: expired and never redeemed.
+  virtual StatusOr<Redemption> RedeemCode(const AuthorizationCode& code, int64_t now,
                                           const std::string& refresh_hash,
-                                          int64_t refresh_expires_at, AuthorizationCode* code) = 0;
+                                          int64_t refresh_expires_at) = 0;
 
   // ---- grants and refresh tokens ----
   // Rotates a refresh token: marks `old_hash` used and inserts `new_hash` for the same grant.

@@ -55,7 +55,7 @@ class Provider {
  public:
   Provider(ProviderOptions options, OidcStore& store, identity::IdentityStore& identities,
            selfservice::SelfServiceWeb& web, KeyManager& keys, ClientRegistry& clients,
-           Clock& clock, crypto::Random& random, std::string pairwise_key);
+           Clock& clock, crypto::Random& random, std::string pairwise_key, std::string code_key);
 
   // The tokens one grant step issues (token/issued.h).
   struct Issued;
@@ -125,6 +125,7 @@ class Provider {
   Clock& clock_;
   crypto::Random& random_;
   std::string pairwise_key_;
+  std::string code_key_;  // seals authorization codes (authorize/sealed_code.h), 32 bytes
   std::string discovery_json_;
   http::HttpClient http_client_;
 

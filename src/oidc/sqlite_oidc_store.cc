@@ -288,78 +288,34 @@ Status SqliteOidcStore::RevokeConsent(const std::string& account_id, const std::
 
 // ---- codes ----
 
-Status SqliteOidcStore::InsertCode(const AuthorizationCode& x) {
-  return db_.Write(
-      [&](Connection& c) {
-        PORTICO_ASSIGN_OR_RETURN(
-            auto s, c.Prepare("INSERT INTO authorization_codes (code_hash, client_id, account_id, "
-                              "redirect_uri, scope, nonce, "
-                              "code_challenge, sid, auth_time, include_auth_time, grant_id, "
-                              "expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
-        s.BindBlob(1, x.code_hash)
-            .Bind(2, x.client_id)
-            .Bind(3, x.account_id)
-            .Bind(4, x.redirect_uri)
-            .Bind(5, x.scope);
-        s.Bind(6, x.nonce).Bind(7, x.code_challenge).Bind(8, x.sid).Bind(9, x.auth_time);
-        s.Bind(10, int64_t{x.include_auth_time}).Bind(11, x.grant_id).Bind(12, x.expires_at);
-        PORTICO_RETURN_IF_ERROR(s.Run());
-        PORTICO_ASSIGN_OR_RETURN(
-            auto t,
-            c.Prepare(
-                "INSERT INTO session_sites (sid, client_id, account_id, first_at) VALUES (?,?,?,?) "
-                "ON CONFLICT(sid, client_id) DO NOTHING"));
-        t.Bind(1, x.sid).Bind(2, x.client_id).Bind(3, x.account_id).Bind(4, x.issued_at);
-        return t.Run();
-      },
-      store::sqlite::Durability::kRelaxed);
-}
-
-StatusOr<Redemption> SqliteOidcStore::RedeemCode(const std::string& code_hash, int64_t now,
+StatusOr<Redemption> SqliteOidcStore::RedeemCode(const AuthorizationCode& x, int64_t now,
                                                  const std::string& refresh_hash,
-                                                 int64_t refresh_expires_at,
-                                                 AuthorizationCode* code) {
+                                                 int64_t refresh_expires_at) {
   Redemption result = Redemption::kInvalid;
   PORTICO_RETURN_IF_ERROR(db_.Write(
       [&](Connection& c) {
         result = Redemption::kInvalid;
-        // Promise 2: consume first, act only when exactly this statement changed the row.
-        PORTICO_ASSIGN_OR_RETURN(auto u,
-                                 c.Prepare("UPDATE authorization_codes SET used_at = ? WHERE "
-                                           "code_hash = ? AND used_at IS NULL AND expires_at > ?"));
-        u.Bind(1, now).BindBlob(2, code_hash).Bind(3, now);
-        PORTICO_RETURN_IF_ERROR(u.Run());
-        bool consumed = c.Changes() == 1;
+        if (x.expires_at <= now) {
+          // Expired: only a replay of a code that was redeemed in time still means something.
+          PORTICO_ASSIGN_OR_RETURN(
+              auto s,
+              c.Prepare("SELECT 1 FROM code_redemptions WHERE expires_at = ? AND code_id = ?"));
+          s.Bind(1, x.expires_at).BindBlob(2, x.code_id);
+          PORTICO_ASSIGN_OR_RETURN(bool seen, s.Step());
+          if (seen) result = Redemption::kReplayed;
+          return OkStatus();
+        }
+        // Promise 2: consume first, act only when exactly this statement added the row.
         PORTICO_ASSIGN_OR_RETURN(
-            auto s,
-            c.Prepare(
-                "SELECT client_id, account_id, redirect_uri, scope, nonce, code_challenge, sid, "
-                "auth_time, include_auth_time, "
-                "grant_id, expires_at, used_at FROM authorization_codes WHERE code_hash = ?"));
-        s.BindBlob(1, code_hash);
-        PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
-        if (!row) return OkStatus();
-        AuthorizationCode x;
-        x.code_hash = code_hash;
-        x.client_id = s.Text(0);
-        x.account_id = s.Text(1);
-        x.redirect_uri = s.Text(2);
-        x.scope = s.Text(3);
-        x.nonce = s.Text(4);
-        x.code_challenge = s.Text(5);
-        x.sid = s.Text(6);
-        x.auth_time = s.Int(7);
-        x.include_auth_time = s.Int(8) != 0;
-        x.grant_id = s.Text(9);
-        x.expires_at = s.Int(10);
-        bool used_before = !consumed && !s.IsNull(11);
-        *code = x;
-        if (used_before) {
+            auto u, c.Prepare("INSERT INTO code_redemptions (expires_at, code_id) VALUES (?,?) "
+                              "ON CONFLICT(expires_at, code_id) DO NOTHING"));
+        u.Bind(1, x.expires_at).BindBlob(2, x.code_id);
+        PORTICO_RETURN_IF_ERROR(u.Run());
+        if (c.Changes() != 1) {
           // RFC 6749 §4.1.2: a second redemption revokes what the first issued (below, durably).
           result = Redemption::kReplayed;
           return OkStatus();
         }
-        if (!consumed) return OkStatus();  // expired
         PORTICO_ASSIGN_OR_RETURN(auto g,
                                  c.Prepare(std::string("INSERT INTO grants (") + kGrantColumns +
                                            ") VALUES (?,?,?,?,?,?,?,NULL)"));
@@ -370,6 +326,13 @@ StatusOr<Redemption> SqliteOidcStore::RedeemCode(const std::string& code_hash, i
             .Bind(5, x.sid);
         g.Bind(6, x.auth_time).Bind(7, now);
         PORTICO_RETURN_IF_ERROR(g.Run());
+        PORTICO_ASSIGN_OR_RETURN(
+            auto t,
+            c.Prepare(
+                "INSERT INTO session_sites (sid, client_id, account_id, first_at) VALUES (?,?,?,?) "
+                "ON CONFLICT(sid, client_id) DO NOTHING"));
+        t.Bind(1, x.sid).Bind(2, x.client_id).Bind(3, x.account_id).Bind(4, now);
+        PORTICO_RETURN_IF_ERROR(t.Run());
         if (!refresh_hash.empty() && HasScope(x.scope, "offline_access")) {
           PORTICO_ASSIGN_OR_RETURN(auto r,
                                    c.Prepare("INSERT INTO refresh_tokens (token_hash, grant_id, "
@@ -382,7 +345,7 @@ StatusOr<Redemption> SqliteOidcStore::RedeemCode(const std::string& code_hash, i
       },
       store::sqlite::Durability::kRelaxed));
   // A revocation is written with full durability (promise 7), apart from the relaxed redemption.
-  if (result == Redemption::kReplayed) PORTICO_RETURN_IF_ERROR(RevokeGrant(code->grant_id, now));
+  if (result == Redemption::kReplayed) PORTICO_RETURN_IF_ERROR(RevokeGrant(x.grant_id, now));
   return result;
 }
 
@@ -531,7 +494,7 @@ StatusOr<int> SqliteOidcStore::PurgeExpired(int64_t now) {
   PORTICO_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
     deleted = 0;
     const std::pair<const char*, int64_t> statements[] = {
-        {"DELETE FROM authorization_codes WHERE expires_at < ?", now - 86400},
+        {"DELETE FROM code_redemptions WHERE expires_at < ?", now - 86400},
         {"DELETE FROM refresh_tokens WHERE expires_at < ?", now},
         {"DELETE FROM revoked_access_tokens WHERE expires_at < ?", now},
         {"DELETE FROM client_assertions WHERE expires_at < ?", now},

@@ -28,10 +28,9 @@ class SqliteOidcStore final : public OidcStore {
   Status RevokeConsent(const std::string& account_id, const std::string& client_id,
                        int64_t now) override;
 
-  Status InsertCode(const AuthorizationCode& code) override;
-  StatusOr<Redemption> RedeemCode(const std::string& code_hash, int64_t now,
-                                  const std::string& refresh_hash, int64_t refresh_expires_at,
-                                  AuthorizationCode* code) override;
+  StatusOr<Redemption> RedeemCode(const AuthorizationCode& code, int64_t now,
+                                  const std::string& refresh_hash,
+                                  int64_t refresh_expires_at) override;
 
   StatusOr<Redemption> RotateRefreshToken(const std::string& old_hash, const std::string& new_hash,
                                           int64_t now, int64_t new_expires_at,

@@ -426,6 +426,41 @@ TEST_F(OidcProviderTest, ASecondRedemptionRevokesWhatTheFirstIssued) {
             400);
 }
 
+TEST_F(OidcProviderTest, ACodeExpiresAfterSixtySecondsAndAReplayAfterThatStillRevokes) {
+  Browser b = SignedInBrowser("expiry@example.com");
+  std::string late = Code(b);
+  server_.clock().Advance(61);
+  HttpResult refused = Exchange(late);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(Str(ParseObject(refused.body), "error"), "invalid_grant");
+
+  std::string code = Code(b);
+  HttpResult first = Exchange(code);
+  ASSERT_EQ(first.status, 200);
+  std::string access = Str(ParseObject(first.body), "access_token");
+  server_.clock().Advance(61);
+  ASSERT_EQ(UserInfo(access).status, 200);
+  // The code has expired, but its redemption is remembered for a day: a replay still ends it.
+  EXPECT_EQ(Exchange(code).status, 400);
+  EXPECT_EQ(UserInfo(access).status, 401);
+}
+
+TEST_F(OidcProviderTest, AnAlteredCodeIsRefusedWithoutBurningTheRealOne) {
+  Browser b = SignedInBrowser("altered@example.com");
+  std::string code = Code(b);
+  // The code is sealed: it does not show the account, and no character of it can change.
+  EXPECT_EQ(code.find("acc_"), std::string::npos);
+  for (size_t i : {size_t{0}, code.size() / 2, code.size() - 1}) {
+    std::string altered = code;
+    altered[i] = altered[i] == 'A' ? 'B' : 'A';
+    HttpResult r = Exchange(altered);
+    EXPECT_EQ(r.status, 400) << i;
+    EXPECT_EQ(Str(ParseObject(r.body), "error"), "invalid_grant") << i;
+  }
+  EXPECT_EQ(Exchange(std::string(5000, 'A')).status, 400);
+  EXPECT_EQ(Exchange(code).status, 200);
+}
+
 TEST_F(OidcProviderTest, RefreshTokensRotateAndReuseRevokesTheGrant) {
   Browser b = SignedInBrowser("refresh@example.com");
   HttpResult first = Exchange(Code(b));

@@ -6,6 +6,7 @@
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "http/form.h"
+#include "oidc/authorize/sealed_code.h"
 #include "oidc/claims.h"
 #include "oidc/protocol.h"
 #include "oidc/token/issued.h"
@@ -83,19 +84,22 @@ http::Response Provider::Token(const http::Request& request) {
 
 http::Response Provider::GrantAuthorizationCode(const Client& client, const http::FormData& form) {
   std::string_view code = form.GetOr("code");
-  if (code.empty() || code.size() > 100)
-    return JsonError(Invalid(wire::kInvalidRequest, "code is required"));
+  if (code.empty()) return JsonError(Invalid(wire::kInvalidRequest, "code is required"));
+  auto stored = OpenCode(code, code_key_);
+  if (!stored.ok()) {
+    if (stored.status().code() != StatusCode::kPermissionDenied)
+      return Unavailable(stored.status());
+    return JsonError(Invalid(wire::kInvalidGrant, "the code is invalid or expired"));
+  }
   // Minted before the transaction so the code's grant and its first refresh token commit
   // together; stored and returned only when the grant's scope includes offline_access.
   std::string refresh_token = crypto::RandomToken(random_, 32);
   std::string refresh_hash = crypto::Sha256(refresh_token);
   int64_t now = clock_.NowSeconds();
-  AuthorizationCode stored;
-  auto redemption = store_.RedeemCode(crypto::Sha256(code), now, refresh_hash,
-                                      now + options_.refresh_token_ttl, &stored);
+  auto redemption = store_.RedeemCode(*stored, now, refresh_hash, now + options_.refresh_token_ttl);
   if (!redemption.ok()) return Unavailable(redemption.status());
   if (*redemption == Redemption::kReplayed) {
-    log::Warn("authorization_code_replayed", {{"client", client.id}, {"grant", stored.grant_id}});
+    log::Warn("authorization_code_replayed", {{"client", client.id}, {"grant", stored->grant_id}});
     return JsonError(
         Invalid(wire::kInvalidGrant, "the code was already used; its tokens are revoked"));
   }
@@ -103,26 +107,26 @@ http::Response Provider::GrantAuthorizationCode(const Client& client, const http
     return JsonError(Invalid(wire::kInvalidGrant, "the code is invalid or expired"));
   // From here the code is consumed: any failure must also end the grant it created.
   auto refuse = [&](std::string_view description) {
-    (void)store_.RevokeGrant(stored.grant_id, now);
+    (void)store_.RevokeGrant(stored->grant_id, now);
     return JsonError(Invalid(wire::kInvalidGrant, description));
   };
-  if (stored.client_id != client.id) return refuse("the code was issued to another client");
-  if (form.GetOr("redirect_uri") != stored.redirect_uri)
+  if (stored->client_id != client.id) return refuse("the code was issued to another client");
+  if (form.GetOr("redirect_uri") != stored->redirect_uri)
     return refuse("redirect_uri does not match the authorization request");
   std::string_view verifier = form.GetOr("code_verifier");
-  if (!stored.code_challenge.empty()) {
+  if (!stored->code_challenge.empty()) {
     if (!IsVerifier(verifier)) return refuse("code_verifier is missing or malformed");
-    if (crypto::Base64UrlEncode(crypto::Sha256(verifier)) != stored.code_challenge)
+    if (crypto::Base64UrlEncode(crypto::Sha256(verifier)) != stored->code_challenge)
       return refuse("code_verifier does not match");
   } else if (!verifier.empty()) {
     // SECURITY.md: a verifier without a challenge is a downgrade attempt.
     return refuse("code_verifier sent but no code_challenge was");
   }
-  if (!HasScope(stored.scope, "offline_access")) refresh_token.clear();
+  if (!HasScope(stored->scope, "offline_access")) refresh_token.clear();
   // The access token names its grant, so revoking the grant (a replayed code, a revoked
   // consent) ends it too.
-  auto issued = MintTokens(client, stored.account_id, stored.scope, stored.nonce, stored.sid,
-                           stored.auth_time, stored.grant_id, true);
+  auto issued = MintTokens(client, stored->account_id, stored->scope, stored->nonce, stored->sid,
+                           stored->auth_time, stored->grant_id, true);
   if (!issued.ok()) return Unavailable(issued.status());
   return JsonResponse(TokenBody(*issued, refresh_token));
 }

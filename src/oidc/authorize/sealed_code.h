@@ -1,0 +1,43 @@
+// Sealed authorization codes (design record 0014): the code the authorization endpoint
+// returns carries its own record — client, account, redirect URI, scope, nonce, PKCE
+// challenge, session, times and the grant it will create — encrypted and authenticated with
+// XChaCha20-Poly1305 under a key only the Network holds. Issuing a code writes nothing; the
+// token endpoint opens it and consumes it once in the database (OidcStore::RedeemCode), keyed
+// by `code_id`, the seal's random 192-bit nonce.
+//
+// Wire form: base64url without padding of nonce (24) || ciphertext || tag (16). The plaintext
+// is a version byte followed by the fields in a fixed order (strings as a 2-byte big-endian
+// length and bytes, integers as 8 bytes big-endian). Pure functions; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "crypto/random.h"
+#include "oidc/model.h"
+
+namespace portico::oidc {
+
+// The longest code OpenCode accepts, in characters: a 512-character nonce and a long redirect
+// URI fit well within it.
+inline constexpr size_t kMaxCodeChars = 4096;
+
+// Seals `code` (every field but `code_id`) under the 32-byte `key`. Errors: kInvalidArgument
+// when the key is not 32 bytes or a field is longer than 65,535 bytes.
+StatusOr<std::string> SealCode(const AuthorizationCode& code, std::string_view key,
+                               crypto::Random& random);
+
+// Opens a code SealCode made under `key`, filling `code_id`. It does not look at the time:
+// the caller decides what an expired code means. Errors: kPermissionDenied for anything that
+// is not such a code (too long, not base64url, altered, sealed under another key).
+StatusOr<AuthorizationCode> OpenCode(std::string_view code, std::string_view key);
+
+// The plaintext record inside the seal, exposed for tests and the fuzzer. Encode fails only
+// when a field is longer than 65,535 bytes; Decode accepts exactly what Encode produces (it
+// ignores `code_id`, which is not part of the record).
+std::optional<std::string> EncodeCodeRecord(const AuthorizationCode& code);
+std::optional<AuthorizationCode> DecodeCodeRecord(std::string_view record);
+
+}  // namespace portico::oidc

@@ -1,0 +1,103 @@
+#include "oidc/authorize/sealed_code.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "crypto/encoding.h"
+
+namespace portico::oidc {
+namespace {
+
+const std::string kKey(32, 'c');
+
+AuthorizationCode Sample() {
+  AuthorizationCode c;
+  c.client_id = "site_abc";
+  c.account_id = "acct_123";
+  c.redirect_uri = "https://rp.example/cb?x=1";
+  c.scope = "openid email offline_access";
+  c.nonce = std::string(512, 'n');
+  c.code_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+  c.sid = "sess_9";
+  c.grant_id = "grant_77";
+  c.auth_time = 1'700'000'000;
+  c.include_auth_time = true;
+  c.issued_at = 1'700'000'100;
+  c.expires_at = 1'700'000'160;
+  return c;
+}
+
+void ExpectSameRecord(const AuthorizationCode& a, const AuthorizationCode& b) {
+  EXPECT_EQ(a.client_id, b.client_id);
+  EXPECT_EQ(a.account_id, b.account_id);
+  EXPECT_EQ(a.redirect_uri, b.redirect_uri);
+  EXPECT_EQ(a.scope, b.scope);
+  EXPECT_EQ(a.nonce, b.nonce);
+  EXPECT_EQ(a.code_challenge, b.code_challenge);
+  EXPECT_EQ(a.sid, b.sid);
+  EXPECT_EQ(a.grant_id, b.grant_id);
+  EXPECT_EQ(a.auth_time, b.auth_time);
+  EXPECT_EQ(a.include_auth_time, b.include_auth_time);
+  EXPECT_EQ(a.issued_at, b.issued_at);
+  EXPECT_EQ(a.expires_at, b.expires_at);
+}
+
+TEST(SealedCodeTest, OpensToTheSameRecordWithAFreshIdEachTime) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 50; ++i) {
+    auto code = SealCode(Sample(), kKey, crypto::SecureRandom::Get());
+    ASSERT_TRUE(code.ok());
+    EXPECT_LE(code->size(), kMaxCodeChars);
+    // Opaque: nothing of the record shows through, and it is safe in a URL as it is.
+    EXPECT_EQ(code->find("acct_123"), std::string::npos);
+    EXPECT_EQ(code->find_first_not_of(
+                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+              std::string::npos);
+    auto opened = OpenCode(*code, kKey);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    ExpectSameRecord(*opened, Sample());
+    EXPECT_EQ(opened->code_id.size(), 24u);
+    ids.insert(opened->code_id);
+  }
+  EXPECT_EQ(ids.size(), 50u);
+}
+
+TEST(SealedCodeTest, RefusesAnotherKeyAnyChangedCharacterAndGarbage) {
+  std::string code = *SealCode(Sample(), kKey, crypto::SecureRandom::Get());
+  EXPECT_EQ(OpenCode(code, std::string(32, 'x')).status().code(), StatusCode::kPermissionDenied);
+  for (size_t i = 0; i < code.size(); ++i) {
+    std::string changed = code;
+    changed[i] = changed[i] == 'A' ? 'B' : 'A';
+    EXPECT_EQ(OpenCode(changed, kKey).status().code(), StatusCode::kPermissionDenied) << i;
+  }
+  EXPECT_EQ(OpenCode(code.substr(0, code.size() - 4), kKey).status().code(),
+            StatusCode::kPermissionDenied);
+  for (std::string_view garbage : {"", "abc", "!!!!", "a b", "%00"}) {
+    EXPECT_EQ(OpenCode(garbage, kKey).status().code(), StatusCode::kPermissionDenied) << garbage;
+  }
+  EXPECT_EQ(OpenCode(std::string(kMaxCodeChars + 1, 'A'), kKey).status().code(),
+            StatusCode::kPermissionDenied);
+}
+
+TEST(SealedCodeTest, TheRecordReaderAcceptsOnlyWhatTheWriterWrote) {
+  std::string record = *EncodeCodeRecord(Sample());
+  auto back = DecodeCodeRecord(record);
+  ASSERT_TRUE(back.has_value());
+  ExpectSameRecord(*back, Sample());
+  for (size_t n = 0; n < record.size(); ++n) {
+    EXPECT_FALSE(DecodeCodeRecord(record.substr(0, n)).has_value()) << n;
+  }
+  EXPECT_FALSE(DecodeCodeRecord(record + "x").has_value());
+  std::string other_version = record;
+  other_version[0] = 2;
+  EXPECT_FALSE(DecodeCodeRecord(other_version).has_value());
+  AuthorizationCode too_long = Sample();
+  too_long.redirect_uri = std::string(70'000, 'u');
+  EXPECT_FALSE(EncodeCodeRecord(too_long).has_value());
+  EXPECT_EQ(SealCode(too_long, kKey, crypto::SecureRandom::Get()).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace portico::oidc
