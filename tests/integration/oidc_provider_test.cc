@@ -499,6 +499,27 @@ TEST_F(OidcProviderTest, AnotherSitesRefreshTokenIsRefusedAndNotBurned) {
             200);
 }
 
+TEST_F(OidcProviderTest, ASecretRotatedHereWorksAtOnceAndASiteRemovedElsewhereWithinASecond) {
+  const std::vector<std::pair<std::string, std::string>> grant = {
+      {"grant_type", "client_credentials"}};
+  ASSERT_EQ(Token(grant, Basic()).status, 200);  // the site is now kept for this second
+  std::string old_basic = Basic();
+  auto rotated = server_.app().clients().RotateSecret(client_id_);
+  ASSERT_TRUE(rotated.ok());
+  secret_ = *rotated;
+  EXPECT_EQ(Token(grant, old_basic).status, 401);
+  EXPECT_EQ(Token(grant, Basic()).status, 200);
+  // Removed straight from the store, as the command line or another node does.
+  ASSERT_TRUE(server_.app().oidc_store().DeleteClient(client_id_).ok());
+  server_.clock().Advance(1);
+  EXPECT_EQ(Token(grant, Basic()).status, 401);
+  Browser b = SignedInBrowser("removed@example.com");
+  HttpResult r = b.Get("/authorize?response_type=code&scope=openid&client_id=" + client_id_ +
+                       "&redirect_uri=" + http::PercentEncode("https://members.example/callback"));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_FALSE(r.Header("location").has_value());
+}
+
 TEST_F(OidcProviderTest, ClientAuthenticationAcceptsOnlyTheRegisteredMethod) {
   // Basic is registered: the right secret in the body is refused, a wrong one in Basic too.
   HttpResult post = Token(

@@ -137,7 +137,7 @@ std::optional<http::Response> Provider::ParseAuthorizeRequest(
   if (params->Count("client_id") != 1 || params->Count("redirect_uri") > 1) {
     return page_error("The site sent an incomplete or repeated sign-in request (client_id).");
   }
-  auto client = store_.FindClient(std::string(params->GetOr("client_id")));
+  auto client = clients_.Find(std::string(params->GetOr("client_id")));
   if (!client.ok()) {
     if (client.status().code() != StatusCode::kNotFound)
       return web_.Failure(ctx, client.status(), "authorize");
@@ -395,7 +395,7 @@ std::string Provider::ReturnOriginFor(std::string_view return_to) {
   if (return_to.substr(0, kPrefix.size()) != kPrefix) return "";
   auto params = http::FormData::Parse(return_to.substr(kPrefix.size()));
   if (!params) return "";
-  auto client = store_.FindClient(std::string(params->GetOr("client_id")));
+  auto client = clients_.Find(std::string(params->GetOr("client_id")));
   if (!client.ok()) return "";
   std::string_view redirect_uri = params->GetOr("redirect_uri");
   for (const auto& uri : client->redirect_uris) {

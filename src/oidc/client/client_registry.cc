@@ -172,6 +172,7 @@ StatusOr<RegisteredClient> ClientRegistry::Register(const ClientSpec& spec) {
     c.secret_hash = HashSecret(out.secret);
   }
   PORTICO_RETURN_IF_ERROR(store_.InsertClient(c));
+  Forget(c.id);
   log::Info("client_registered", {{"client", c.id}, {"name", c.name}});
   return out;
 }
@@ -183,8 +184,30 @@ StatusOr<std::string> ClientRegistry::RotateSecret(const std::string& client_id)
   }
   std::string secret = crypto::RandomToken(random_, 32);
   PORTICO_RETURN_IF_ERROR(store_.SetClientSecretHash(client_id, HashSecret(secret)));
+  Forget(client_id);
   log::Info("client_secret_rotated", {{"client", client_id}});
   return secret;
+}
+
+StatusOr<Client> ClientRegistry::Find(const std::string& client_id) {
+  int64_t now = clock_.NowSeconds();
+  {
+    std::lock_guard lock(kept_mutex_);
+    if (auto it = kept_.find(client_id); it != kept_.end() && it->second.read_at == now)
+      return it->second.client;
+  }
+  PORTICO_ASSIGN_OR_RETURN(Client c, store_.FindClient(client_id));
+  std::lock_guard lock(kept_mutex_);
+  // Bounded by the registered sites; an older second's entries go when the map grows large.
+  if (kept_.size() >= 4096)
+    std::erase_if(kept_, [now](const auto& e) { return e.second.read_at != now; });
+  kept_[client_id] = Kept{c, now};
+  return c;
+}
+
+void ClientRegistry::Forget(const std::string& client_id) {
+  std::lock_guard lock(kept_mutex_);
+  kept_.erase(client_id);
 }
 
 StatusOr<Client> ClientRegistry::Authenticate(const http::Request& request,
@@ -214,7 +237,7 @@ StatusOr<Client> ClientRegistry::Authenticate(const http::Request& request,
   // RFC 6749 §2.3: one authentication method per request.
   if (form.Count("client_secret") > 1 || form.Count("client_id") > 1)
     return Unauthenticated("repeated credentials", client_id);
-  auto found = store_.FindClient(client_id);
+  auto found = Find(client_id);
   if (!found.ok()) {
     if (found.status().code() != StatusCode::kNotFound) return found.status();
     return Unauthenticated("unknown client", client_id);

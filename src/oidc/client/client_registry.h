@@ -6,10 +6,16 @@
 // strings shown once; the store keeps HMAC-SHA-256(server key, secret), a fast keyed hash,
 // because a random secret needs no slow hash (SECURITY.md).
 // Client authentication (RFC 6749 §2.3, OpenID Connect Core §9) accepts only the method the
-// site registered. Thread-safe.
+// site registered.
+// Lookups (Find, Authenticate) keep what they read for the rest of the clock's current second
+// (design record 0015): the token and authorization endpoints then read a site once per
+// second, not on every request. A change made through this registry is seen at once; one made
+// elsewhere (the CLI, another node) within a second. Thread-safe.
 #pragma once
 
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
@@ -56,6 +62,10 @@ class ClientRegistry {
   // kFailedPrecondition (not a secret method).
   StatusOr<std::string> RotateSecret(const std::string& client_id);
 
+  // The registered client `client_id`, as read at most a second ago. Errors: kNotFound;
+  // kUnavailable.
+  StatusOr<Client> Find(const std::string& client_id);
+
   // Authenticates the client of a token, revocation or introspection request.
   // Errors: kUnauthenticated (invalid_client) for every failure, with a log-only reason.
   StatusOr<Client> Authenticate(const http::Request& request, const http::FormData& form);
@@ -72,12 +82,22 @@ class ClientRegistry {
   std::string HashSecret(std::string_view secret) const;
   StatusOr<Client> AuthenticateAssertion(const Client& client, const http::FormData& form);
 
+  // Drops what Find keeps of `client_id`.
+  void Forget(const std::string& client_id);
+
   OidcStore& store_;
   std::string server_key_;
   Clock& clock_;
   crypto::Random& random_;
   std::string issuer_;
   std::string token_endpoint_;
+
+  struct Kept {
+    Client client;
+    int64_t read_at = 0;  // the second it was read in; used only within that second
+  };
+  std::mutex kept_mutex_;
+  std::unordered_map<std::string, Kept> kept_;
 };
 
 // True when `host` is exactly a loopback name or address: localhost, a dotted-quad in
