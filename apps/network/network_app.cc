@@ -15,6 +15,7 @@
 #include "courier/sqlite_outbox.h"
 #include "courier/transport.h"
 #include "crypto/aead.h"
+#include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "crypto/password_hash.h"
 #include "crypto/random.h"
@@ -280,7 +281,9 @@ StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& co
   };
   PORTICO_ASSIGN_OR_RETURN(std::string client_secret_key, secret("client-secret"));
   PORTICO_ASSIGN_OR_RETURN(std::string pairwise_key, secret("pairwise"));
-  PORTICO_ASSIGN_OR_RETURN(std::string code_key, secret("authorization-code"));
+  // Derived from the key-encryption key, which lives in configuration, never in the database:
+  // a copy of the database alone cannot mint authorization codes (design record 0014).
+  std::string code_key = crypto::HmacSha256(kek, "portico authorization-code key");
   p.clients = std::make_unique<oidc::ClientRegistry>(*p.oidc_store, client_secret_key, now,
                                                      crypto::SecureRandom::Get(), p.public_url,
                                                      p.public_url + "/token");
