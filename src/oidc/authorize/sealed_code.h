@@ -31,7 +31,8 @@ StatusOr<std::string> SealCode(const AuthorizationCode& code, std::string_view k
 
 // Opens a code SealCode made under `key`, filling `code_id`. It does not look at the time:
 // the caller decides what an expired code means. Errors: kPermissionDenied for anything that
-// is not such a code (too long, not base64url, altered, sealed under another key).
+// is not such a code (too long, not base64url, altered, sealed under another key);
+// kInvalidArgument when the key is not 32 bytes.
 StatusOr<AuthorizationCode> OpenCode(std::string_view code, std::string_view key);
 
 // The plaintext record inside the seal, exposed for tests and the fuzzer. Encode fails only
