@@ -51,9 +51,9 @@ TEST(SealedCodeTest, OpensToTheSameRecordWithAFreshIdEachTime) {
     EXPECT_LE(code->size(), kMaxCodeChars);
     // Opaque: nothing of the record shows through, and it is safe in a URL as it is.
     EXPECT_EQ(code->find("acct_123"), std::string::npos);
-    EXPECT_EQ(code->find_first_not_of(
-                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              std::string::npos);
+    EXPECT_EQ(
+        code->find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos);
     auto opened = OpenCode(*code, kKey);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     ExpectSameRecord(*opened, Sample());
