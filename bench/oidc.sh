@@ -4,8 +4,10 @@
 # of this machine measured in the same run.
 #   bench/oidc.sh [seconds]     (default 10 per row and server, plus 1 s of warm-up)
 # Rows: discovery, JWKS, code flow with an existing session (authorize + token exchange, per
-# completed exchange; RS256 and ES256 ID tokens), refresh (rotated, each token used once),
-# client_credentials, userinfo (fixed bearer token), introspection (of that token).
+# completed exchange; RS256 and ES256 ID tokens), the two steps of that flow measured apart
+# (authorize with a session → code, then the code exchange alone, per algorithm), refresh
+# (rotated, each token used once), client_credentials, userinfo (fixed bearer token),
+# introspection (of that token).
 # Load: wrk (1 thread, 32 connections) for the single requests; build/release/bench/oidc_flow_bench
 # (1 thread, epoll, 32 connections) for the flows. Both servers run at once; only one is loaded
 # at a time, back to back, Portico first. Prints Markdown tables; measures, never asserts.
@@ -129,6 +131,20 @@ flow_row() {
   echo "$row $side: $rate /s, p99 $p99_ms ms, errors $errors $(head -c 300 "$data/gen.err")" >&2
 }
 
+# step_rows ALG SIDE PORT PID CLIENT SECRET COOKIE: the generator's exchange mode, whose two
+# lines are the rows authorize_ALG (session → code) and exchange_ALG (code → tokens).
+step_rows() {
+  local alg=$1 side=$2 port=$3 pid=$4 id=$5 secret=$6 cookie=$7 out line step
+  out=$("$gen" --port "$port" --mode exchange --client-id "$id" --client-secret "$secret" --cookie "$cookie" \
+    --connections "$conns" --duration "$secs" --warmup 1 --server-pid "$pid" 2>"$data/gen.err")
+  while read -r line; do
+    local rate p99_ms errors gen_cpu_s server_cpu_s completed seconds
+    eval "$(tr ' ' '\n' <<<"$line" | grep -E '^(step|rate|p99_ms|errors|gen_cpu_s|server_cpu_s|completed|seconds)=')"
+    echo "${step}_$alg $side $rate $p99_ms $(rss_kb "$pid") $server_cpu_s $gen_cpu_s $errors $seconds $completed" >>"$results"
+    echo "${step}_$alg $side: $rate /s, p99 $p99_ms ms, errors $errors $(head -c 300 "$data/gen.err")" >&2
+  done <<<"$out"
+}
+
 run_row() {  # ROW: both sides back to back
   local row=$1
   for side in portico peer; do
@@ -145,6 +161,8 @@ run_row() {  # ROW: both sides back to back
       jwks) wrk_row "$row" $side "$port" "$pid" "$url/jwks" ;;
       code_rs256) flow_row "$row" $side "$port" "$pid" code "$rs_id" "$rs_secret" "$cookie" ;;
       code_es256) flow_row "$row" $side "$port" "$pid" code "$es_id" "$es_secret" "$cookie" ;;
+      steps_rs256) step_rows rs256 $side "$port" "$pid" "$rs_id" "$rs_secret" "$cookie" ;;
+      steps_es256) step_rows es256 $side "$port" "$pid" "$es_id" "$es_secret" "$cookie" ;;
       refresh) flow_row "$row" $side "$port" "$pid" refresh "$rs_id" "$rs_secret" "$cookie" ;;
       client_credentials)
         BENCH_BODY="grant_type=client_credentials" BENCH_AUTH=$auth wrk_row "$row" $side "$port" "$pid" -s bench/oidc_post.lua "$url/token" ;;
@@ -154,7 +172,8 @@ run_row() {  # ROW: both sides back to back
     esac
   done
 }
-for row in discovery jwks code_rs256 code_es256 refresh client_credentials userinfo introspection; do
+for row in discovery jwks code_rs256 code_es256 steps_rs256 steps_es256 refresh client_credentials userinfo \
+  introspection; do
   run_row "$row"
 done
 
@@ -175,6 +194,10 @@ names = {
     "discovery": "discovery", "jwks": "JWKS",
     "code_rs256": "code flow, existing session, RS256 ID token (authorize + exchange)",
     "code_es256": "code flow, existing session, ES256 ID token (authorize + exchange)",
+    "authorize_rs256": "authorize with a session → code (RS256 site)",
+    "exchange_rs256": "code exchange alone, RS256 ID token",
+    "authorize_es256": "authorize with a session → code (ES256 site)",
+    "exchange_es256": "code exchange alone, ES256 ID token",
     "refresh": "refresh (rotated, RS256 ID token)", "client_credentials": "client_credentials",
     "userinfo": "userinfo (fixed bearer token)", "introspection": "introspection (that access token)",
 }
@@ -197,17 +220,17 @@ for r in order:
     print(f"| {names[r]} | {p['cpu']:.1f} | {q['cpu']:.1f} | {p['gen']:.1f} / {q['gen']:.1f} | {p['errors']} / {q['errors']} |")
 print()
 s = float(secs)
-c_rs, c_es = rows["code_rs256"], rows["code_es256"]
+c_rs, c_es = rows["exchange_rs256"], rows["exchange_es256"]
 per_cpu = lambda d: d["rate"] * d["secs"] / d["cpu"] if d["cpu"] else 0
 print("| limit or derived figure | Portico | peer |")
 print("|---|---:|---:|")
 print(f"| raw RS256 signatures/s, both cores (openssl speed -multi 2) | {raw_rs:,.0f} | |")
 print(f"| raw ES256 signatures/s, both cores | {raw_es:,.0f} | |")
-print(f"| code exchange (RS256) as % of the raw RS256 signing rate | {100 * c_rs['portico']['rate'] / raw_rs:.0f} % | "
+print(f"| code exchange alone (RS256) as % of the raw RS256 signing rate | {100 * c_rs['portico']['rate'] / raw_rs:.0f} % | "
       f"{100 * c_rs['peer']['rate'] / raw_rs:.0f} % |")
 print(f"| same, per server CPU-second vs raw per core | {100 * per_cpu(c_rs['portico']) / (raw_rs / 2):.0f} % | "
       f"{100 * per_cpu(c_rs['peer']) / (raw_rs / 2):.0f} % |")
-print(f"| code exchange with ES256 per core (exchanges per server CPU-second) | {per_cpu(c_es['portico']):,.0f} | "
+print(f"| code exchange alone with ES256 per core (exchanges per server CPU-second) | {per_cpu(c_es['portico']):,.0f} | "
       f"{per_cpu(c_es['peer']):,.0f} |")
 pmax = max(rows[r]["portico"]["rss"] for r in order)
 qmax = max(rows[r]["peer"]["rss"] for r in order)

@@ -3,13 +3,19 @@
 // One thread, epoll, plain HTTP/1.1 keep-alive sockets: a connection runs its flow step after
 // step with no think time, which keeps the generator far from being the bottleneck.
 //
-//   oidc_flow_bench --port P --mode code|refresh|once --client-id ID --client-secret S
+//   oidc_flow_bench --port P --mode code|exchange|refresh|once --client-id ID --client-secret S
 //                   --cookie 'name=value; ...' [--connections 32] [--duration 10] [--warmup 1]
 //                   [--server-pid PID] [--redirect-uri https://rp.example/cb] [--host-header H]
 //
 // Modes:
 //   code     GET /authorize with the session cookie (-> 302/303 with a code), then POST /token
 //            (authorization_code, Basic auth, PKCE S256); counted per completed exchange.
+//   exchange the two steps of `code` measured apart, one after the other. First every connection
+//            runs GET /authorize for warm-up + duration and keeps the codes (the authorize row);
+//            then the connections redeem the kept codes, oldest first, with POST /token for
+//            warm-up + duration or until the codes run out (the exchange row). Codes live 60 s,
+//            so warm-up + duration stays under 25 s. Prints one line per step, the first
+//            starting with step=authorize and the second with step=exchange.
 //   refresh  each connection gets its own refresh token through one code flow (not counted),
 //            then POST /token (refresh_token) with the token the previous answer rotated to:
 //            every refresh token is used exactly once.
@@ -33,6 +39,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -225,7 +232,7 @@ double OwnCpuSeconds() {
          u.ru_stime.tv_usec / 1e6;
 }
 
-enum class Step { kAuthorize, kToken, kRefresh };
+enum class Step { kAuthorize, kToken, kRefresh, kIdle };
 
 struct Conn {
   int fd = -1;
@@ -272,6 +279,18 @@ class Bench {
         gen_cpu_start_ = OwnCpuSeconds();
         if (o_.server_pid) server_cpu_start_ = CpuSecondsOfPid(o_.server_pid);
       }
+      if (o_.mode == "exchange" && !exchanging_ && now >= window_end_) {
+        std::vector<float> none;
+        PrintWindow("step=authorize ", window_end_, step1_, step1_, none);
+        StartExchanges();
+        in_window = false;
+        continue;
+      }
+      if (exchanging_ && idle_ == conns_.size()) {  // the kept codes ran out
+        if (!in_window) window_start_ = now;
+        window_end_ = now;
+        break;
+      }
       if (o_.mode != "once" && now >= window_end_) break;
       if (o_.mode == "once" && now - begin > std::chrono::seconds(10)) {
         std::fprintf(stderr, "oidc_flow_bench: no answer in 10 s\n");
@@ -285,21 +304,41 @@ class Bench {
       }
     }
     if (o_.mode == "once") return once_ok_ ? 0 : 1;
-    double gen_cpu = OwnCpuSeconds() - gen_cpu_start_;
-    double server_cpu = o_.server_pid ? CpuSecondsOfPid(o_.server_pid) - server_cpu_start_ : 0;
-    double secs = std::chrono::duration<double>(window_end_ - window_start_).count();
-    std::printf(
-        "completed=%zu seconds=%.2f rate=%.1f p50_ms=%.2f p99_ms=%.2f step1_p99_ms=%.2f "
-        "step2_p99_ms=%.2f "
-        "errors=%ld gen_cpu_s=%.2f server_cpu_s=%.2f\n",
-        flows_.size(), secs, flows_.size() / secs, Percentile(flows_, 0.50),
-        Percentile(flows_, 0.99), Percentile(step1_, 0.99), Percentile(step2_, 0.99), errors_,
-        gen_cpu, server_cpu);
+    if (o_.mode == "exchange")
+      PrintWindow("step=exchange ", window_end_, step2_, step1_, step2_);
+    else
+      PrintWindow("", window_end_, flows_, step1_, step2_);
     if (!first_error_.empty()) std::fprintf(stderr, "first error: %s\n", first_error_.c_str());
     return 0;
   }
 
  private:
+  // Prints the measured window's line: `done` holds one latency per completed flow (or step, in
+  // exchange mode), `step1` and `step2` those of each step.
+  void PrintWindow(const char* prefix, Clock::time_point end, std::vector<float>& done,
+                   std::vector<float>& step1, std::vector<float>& step2) {
+    double gen_cpu = OwnCpuSeconds() - gen_cpu_start_;
+    double server_cpu = o_.server_pid ? CpuSecondsOfPid(o_.server_pid) - server_cpu_start_ : 0;
+    double secs = std::chrono::duration<double>(end - window_start_).count();
+    std::printf(
+        "%scompleted=%zu seconds=%.2f rate=%.1f p50_ms=%.2f p99_ms=%.2f step1_p99_ms=%.2f "
+        "step2_p99_ms=%.2f errors=%ld gen_cpu_s=%.2f server_cpu_s=%.2f\n",
+        prefix, done.size(), secs, secs > 0 ? done.size() / secs : 0.0, Percentile(done, 0.50),
+        Percentile(done, 0.99), Percentile(step1, 0.99), Percentile(step2, 0.99), errors_, gen_cpu,
+        server_cpu);
+    std::fflush(stdout);
+    errors_ = 0;
+  }
+
+  // Exchange mode, second step: a new window. Every connection is waiting for an authorize
+  // answer; when it arrives, the connection keeps that code and goes on redeeming kept codes.
+  void StartExchanges() {
+    exchanging_ = true;
+    step1_.clear();
+    window_start_ = Clock::now() + ToDuration(o_.warmup);
+    window_end_ = window_start_ + ToDuration(o_.duration);
+  }
+
   static Clock::duration ToDuration(double s) {
     return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
   }
@@ -340,6 +379,16 @@ class Bench {
 
   void StartFlow(Conn& c) {
     c.flow_start = Clock::now();
+    if (exchanging_) {
+      if (codes_.empty()) {
+        c.step = Step::kIdle;
+        ++idle_;
+        return;
+      }
+      std::string code = std::move(codes_.front());
+      codes_.pop_front();
+      return SendExchange(c, code);
+    }
     if (o_.mode == "refresh" && c.have_refresh) {
       Send(
           c, Step::kRefresh,
@@ -347,6 +396,13 @@ class Bench {
     } else {
       Send(c, Step::kAuthorize, authorize_);
     }
+  }
+
+  void SendExchange(Conn& c, const std::string& code) {
+    Send(c, Step::kToken,
+         TokenRequest("grant_type=authorization_code&code=" + PercentEncode(code) +
+                      "&redirect_uri=" + PercentEncode(o_.redirect_uri) +
+                      "&code_verifier=" + kVerifier));
   }
 
   std::string TokenRequest(const std::string& body) {
@@ -417,12 +473,13 @@ class Bench {
         return Error(c, r,
                      "authorize: status " + std::to_string(r.status) + " location " + r.location);
       }
-      if (counted) step1_.push_back(step_ms);
-      Send(c, Step::kToken,
-           TokenRequest("grant_type=authorization_code&code=" + PercentEncode(code) +
-                        "&redirect_uri=" + PercentEncode(o_.redirect_uri) +
-                        "&code_verifier=" + kVerifier));
-      return;
+      if (counted && !exchanging_) step1_.push_back(step_ms);
+      if (o_.mode == "exchange") {  // keep the code for the second step
+        codes_.push_back(std::move(code));
+        if (r.close) Connect(c);
+        return StartFlow(c);
+      }
+      return SendExchange(c, code);
     }
     if (r.status != 200 || JsonString(r.body, "access_token").empty()) {
       return Error(c, r,
@@ -497,6 +554,9 @@ class Bench {
   double gen_cpu_start_ = 0, server_cpu_start_ = 0;
   bool done_ = false;
   bool once_ok_ = false;
+  std::deque<std::string> codes_;  // exchange mode: the codes kept, oldest first
+  bool exchanging_ = false;
+  size_t idle_ = 0;  // connections with no code left to redeem
 };
 
 }  // namespace
@@ -537,11 +597,12 @@ int main(int argc, char** argv) {
     }
   }
   if (o.port <= 0 || o.client_id.empty() ||
-      (o.mode != "code" && o.mode != "refresh" && o.mode != "once") || o.connections <= 0) {
-    std::fprintf(
-        stderr,
-        "usage: oidc_flow_bench --port P --mode code|refresh|once --client-id ID --client-secret S "
-        "--cookie C [--connections N] [--duration S] [--warmup S] [--server-pid PID]\n");
+      (o.mode != "code" && o.mode != "exchange" && o.mode != "refresh" && o.mode != "once") ||
+      o.connections <= 0 || (o.mode == "exchange" && o.warmup + o.duration > 25)) {
+    std::fprintf(stderr,
+                 "usage: oidc_flow_bench --port P --mode code|exchange|refresh|once --client-id ID "
+                 "--client-secret S "
+                 "--cookie C [--connections N] [--duration S] [--warmup S] [--server-pid PID]\n");
     return 2;
   }
   return Bench(std::move(o)).Run();
