@@ -65,18 +65,25 @@ Status InsertSession(Connection& c, const Session& x) {
   return s.Run();
 }
 
+// One account by `where` (one placeholder, bound to `arg`), on an open transaction.
+StatusOr<std::optional<Account>> SelectOneAccount(Connection& c, const std::string& where,
+                                                  const std::string& arg) {
+  PORTICO_ASSIGN_OR_RETURN(
+      auto s, c.Prepare(std::string("SELECT ") + kAccountColumns +
+                        " FROM accounts a JOIN account_emails e ON e.account_id = a.id "
+                        "AND e.is_primary = 1 WHERE " +
+                        where));
+  s.Bind(1, arg);
+  PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return std::optional<Account>();
+  return std::optional<Account>(ReadAccount(s));
+}
+
 StatusOr<Account> QueryOneAccount(store::sqlite::Database& db, const std::string& where,
                                   const std::string& arg) {
   std::optional<Account> found;
   PORTICO_RETURN_IF_ERROR(db.Read([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(
-        auto s, c.Prepare(std::string("SELECT ") + kAccountColumns +
-                          " FROM accounts a JOIN account_emails e ON e.account_id = a.id "
-                          "AND e.is_primary = 1 WHERE " +
-                          where));
-    s.Bind(1, arg);
-    PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (row) found = ReadAccount(s);
+    PORTICO_ASSIGN_OR_RETURN(found, SelectOneAccount(c, where, arg));
     return OkStatus();
   }));
   if (!found) return NotFoundError("no such account");
@@ -84,6 +91,10 @@ StatusOr<Account> QueryOneAccount(store::sqlite::Database& db, const std::string
 }
 
 }  // namespace
+
+StatusOr<std::optional<Account>> ReadAccountById(Connection& c, const std::string& id) {
+  return SelectOneAccount(c, "a.id = ?", id);
+}
 
 Status InsertAccountRows(Connection& c, const NewAccount& n, std::optional<int64_t> verified_at) {
   PORTICO_ASSIGN_OR_RETURN(

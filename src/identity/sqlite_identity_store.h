@@ -11,6 +11,10 @@ namespace portico::identity {
 Status InsertAccountRows(store::sqlite::Connection& c, const NewAccount& account,
                          std::optional<int64_t> verified_at);
 Status InsertSessionRow(store::sqlite::Connection& c, const Session& session);
+// Row reader shared with the OpenID Connect store, so that a token step reads the person in the
+// transaction it already has open: the account `id` with its primary address, or nullopt.
+StatusOr<std::optional<Account>> ReadAccountById(store::sqlite::Connection& c,
+                                                 const std::string& id);
 
 class SqliteIdentityStore final : public IdentityStore {
  public:

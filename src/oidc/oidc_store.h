@@ -8,6 +8,8 @@
 // Durability: codes, redemptions, refresh-token rotations and client assertions are written
 // with Durability::kRelaxed (they survive kill -9; a power loss may undo the last of them, and
 // the site simply signs the person in again); every revocation is written with kFull.
+// The token steps read the person they issue for in the transaction they already have open
+// (the `account` out-parameters below): one transaction per step instead of two.
 // Implementations: SqliteOidcStore. Thread-safe.
 #pragma once
 
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "identity/account.h"
 #include "oidc/model.h"
 
 namespace portico::oidc {
@@ -65,17 +68,25 @@ class OidcStore {
   // its site, and — when the code's scope includes offline_access — the first refresh token
   // `refresh_hash`, all atomically. kReplayed: the id was recorded before (within a day of the
   // code's expiry); the code's grant is revoked now. kInvalid: expired and never redeemed.
+  // With kRedeemed, `*account` is the code's person as the same transaction read it (nullopt
+  // when the account no longer exists).
   virtual StatusOr<Redemption> RedeemCode(const AuthorizationCode& code, int64_t now,
                                           const std::string& refresh_hash,
-                                          int64_t refresh_expires_at) = 0;
+                                          int64_t refresh_expires_at,
+                                          std::optional<identity::Account>* account) = 0;
 
   // ---- grants and refresh tokens ----
-  // Rotates a refresh token: marks `old_hash` used and inserts `new_hash` for the same grant.
-  // kRedeemed: `*grant` is filled. kReplayed: `old_hash` was used before; its grant is now
-  // revoked. kInvalid: unknown, expired, or its grant is revoked.
+  // Rotates a refresh token presented by `client_id`: marks `old_hash` used and inserts
+  // `new_hash` for the same grant. kRedeemed: `*grant` is filled, and `*account` is the grant's
+  // person as the same transaction read it (nullopt when the account no longer exists).
+  // kReplayed: `old_hash` was used before; its grant is now revoked. kInvalid: unknown,
+  // expired, or its grant is revoked; or the token belongs to another site (RFC 6749 §6), and
+  // then nothing is consumed and `*grant` is filled, so the caller can tell.
   virtual StatusOr<Redemption> RotateRefreshToken(const std::string& old_hash,
-                                                  const std::string& new_hash, int64_t now,
-                                                  int64_t new_expires_at, Grant* grant) = 0;
+                                                  const std::string& new_hash,
+                                                  const std::string& client_id, int64_t now,
+                                                  int64_t new_expires_at, Grant* grant,
+                                                  std::optional<identity::Account>* account) = 0;
   // Errors: kNotFound.
   virtual StatusOr<Grant> FindGrant(const std::string& id) = 0;
   // The grant of a refresh token that is current (unused, unexpired). Errors: kNotFound.
@@ -101,13 +112,16 @@ class OidcStore {
   // ---- access tokens ----
   virtual Status RevokeAccessToken(const std::string& jti, int64_t expires_at) = 0;
   // What the store knows of an access token, read at one instant: whether its `jti` was
-  // revoked, and its grant (none when `grant_id` is empty or names no grant).
+  // revoked, its grant (none when `grant_id` is empty or names no grant), and, when
+  // `with_account` is set, the grant's person (none without a grant or an account).
   struct AccessTokenState {
     bool revoked = false;
     std::optional<Grant> grant;
+    std::optional<identity::Account> account;
   };
   virtual StatusOr<AccessTokenState> CheckAccessToken(const std::string& jti,
-                                                      const std::string& grant_id) = 0;
+                                                      const std::string& grant_id,
+                                                      bool with_account) = 0;
 };
 
 }  // namespace portico::oidc

@@ -66,8 +66,11 @@ class Provider {
   const std::string& issuer() const { return options_.issuer; }
 
   // Verifies a bearer access token: signature by a published key, typ at+jwt, iss, expiry,
-  // not revoked, grant not revoked. Errors: kUnauthenticated; kUnavailable.
-  StatusOr<AccessTokenClaims> VerifyAccessToken(std::string_view token);
+  // not revoked, grant not revoked. With `account`, also reads the grant's person in the same
+  // transaction (nullopt for a token without a person, or when the account is gone).
+  // Errors: kUnauthenticated; kUnavailable.
+  StatusOr<AccessTokenClaims> VerifyAccessToken(
+      std::string_view token, std::optional<identity::Account>* account = nullptr);
 
  private:
   // The signature and claim checks of VerifyAccessToken, without the store (cached).
@@ -108,7 +111,9 @@ class Provider {
   http::Response RedirectError(const AuthorizeRequest& ar, std::string_view error,
                                std::string_view description, int status);
 
-  StatusOr<Issued> MintTokens(const Client& client, const std::string& account_id,
+  // Signs the tokens of one grant step for `account` (nullptr: the site itself, for
+  // client_credentials). Errors: kPermissionDenied for a locked account; kUnavailable.
+  StatusOr<Issued> MintTokens(const Client& client, const identity::Account* account,
                               const std::string& scope, const std::string& nonce,
                               const std::string& sid, int64_t auth_time,
                               const std::string& grant_id, bool with_id_token);

@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "identity/sqlite_identity_store.h"
 #include "oidc/protocol.h"
 
 namespace portico::oidc {
@@ -290,11 +291,13 @@ Status SqliteOidcStore::RevokeConsent(const std::string& account_id, const std::
 
 StatusOr<Redemption> SqliteOidcStore::RedeemCode(const AuthorizationCode& x, int64_t now,
                                                  const std::string& refresh_hash,
-                                                 int64_t refresh_expires_at) {
+                                                 int64_t refresh_expires_at,
+                                                 std::optional<identity::Account>* account) {
   Redemption result = Redemption::kInvalid;
   PORTICO_RETURN_IF_ERROR(db_.Write(
       [&](Connection& c) {
         result = Redemption::kInvalid;
+        account->reset();
         if (x.expires_at <= now) {
           // Expired: only a replay of a code that was redeemed in time still means something.
           PORTICO_ASSIGN_OR_RETURN(
@@ -340,6 +343,7 @@ StatusOr<Redemption> SqliteOidcStore::RedeemCode(const AuthorizationCode& x, int
           r.BindBlob(1, refresh_hash).Bind(2, x.grant_id).Bind(3, now).Bind(4, refresh_expires_at);
           PORTICO_RETURN_IF_ERROR(r.Run());
         }
+        PORTICO_ASSIGN_OR_RETURN(*account, identity::ReadAccountById(c, x.account_id));
         result = Redemption::kRedeemed;
         return OkStatus();
       },
@@ -351,44 +355,54 @@ StatusOr<Redemption> SqliteOidcStore::RedeemCode(const AuthorizationCode& x, int
 
 // ---- grants and refresh tokens ----
 
-StatusOr<Redemption> SqliteOidcStore::RotateRefreshToken(const std::string& old_hash,
-                                                         const std::string& new_hash, int64_t now,
-                                                         int64_t new_expires_at, Grant* grant) {
+StatusOr<Redemption> SqliteOidcStore::RotateRefreshToken(
+    const std::string& old_hash, const std::string& new_hash, const std::string& client_id,
+    int64_t now, int64_t new_expires_at, Grant* grant, std::optional<identity::Account>* account) {
   Redemption result = Redemption::kInvalid;
   PORTICO_RETURN_IF_ERROR(db_.Write(
       [&](Connection& c) {
         result = Redemption::kInvalid;
-        PORTICO_ASSIGN_OR_RETURN(auto u,
-                                 c.Prepare("UPDATE refresh_tokens SET used_at = ? WHERE token_hash "
-                                           "= ? AND used_at IS NULL AND expires_at > ?"));
+        *grant = Grant{};
+        account->reset();
+        bool used = false;
+        bool expired = false;
+        {  // the statement resets at the end of this block, before the writes below
+          PORTICO_ASSIGN_OR_RETURN(
+              auto s,
+              c.Prepare(std::string("SELECT g.id, g.client_id, g.account_id, g.scope, g.sid, "
+                                    "g.auth_time, g.created_at, g.revoked_at, r.used_at, "
+                                    "r.expires_at FROM refresh_tokens r JOIN grants g "
+                                    "ON g.id = r.grant_id WHERE r.token_hash = ?")));
+          s.BindBlob(1, old_hash);
+          PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
+          if (!row) return OkStatus();
+          *grant = ReadGrant(s);
+          used = !s.IsNull(8);
+          expired = s.Int(9) <= now;
+        }
+        if (grant->revoked_at) return OkStatus();
+        if (used) {
+          // RFC 9700 §4.14.2: a rotated token presented again means theft; the whole grant ends
+          // (below, durably), whichever site presents it.
+          result = Redemption::kReplayed;
+          return OkStatus();
+        }
+        // RFC 6749 §6: a current token of another site is refused before it is consumed, so
+        // that no site can burn another's token.
+        if (grant->client_id != client_id || expired) return OkStatus();
+        // Promise 2: consume first, act only when exactly this statement changed the row.
+        PORTICO_ASSIGN_OR_RETURN(
+            auto u, c.Prepare("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? "
+                              "AND used_at IS NULL AND expires_at > ?"));
         u.Bind(1, now).BindBlob(2, old_hash).Bind(3, now);
         PORTICO_RETURN_IF_ERROR(u.Run());
-        bool consumed = c.Changes() == 1;
-        PORTICO_ASSIGN_OR_RETURN(
-            auto s,
-            c.Prepare(std::string("SELECT g.id, g.client_id, g.account_id, g.scope, g.sid, "
-                                  "g.auth_time, g.created_at, g.revoked_at, r.used_at "
-                                  "FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id "
-                                  "WHERE r.token_hash = ?")));
-        s.BindBlob(1, old_hash);
-        PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
-        if (!row) return OkStatus();
-        *grant = ReadGrant(s);
-        if (grant->revoked_at) return OkStatus();
-        if (!consumed) {
-          if (!s.IsNull(8)) {
-            // RFC 9700 §4.14.2: a rotated token presented again means theft; the whole grant ends
-            // (below, durably).
-            result = Redemption::kReplayed;
-            return OkStatus();
-          }
-          return OkStatus();  // expired
-        }
+        if (c.Changes() != 1) return OkStatus();
         PORTICO_ASSIGN_OR_RETURN(auto r,
                                  c.Prepare("INSERT INTO refresh_tokens (token_hash, grant_id, "
                                            "created_at, expires_at) VALUES (?,?,?,?)"));
         r.BindBlob(1, new_hash).Bind(2, grant->id).Bind(3, now).Bind(4, new_expires_at);
         PORTICO_RETURN_IF_ERROR(r.Run());
+        PORTICO_ASSIGN_OR_RETURN(*account, identity::ReadAccountById(c, grant->account_id));
         result = Redemption::kRedeemed;
         return OkStatus();
       },
@@ -527,10 +541,11 @@ Status SqliteOidcStore::RevokeAccessToken(const std::string& jti, int64_t expire
   });
 }
 
-StatusOr<OidcStore::AccessTokenState> SqliteOidcStore::CheckAccessToken(
-    const std::string& jti, const std::string& grant_id) {
+StatusOr<OidcStore::AccessTokenState> SqliteOidcStore::CheckAccessToken(const std::string& jti,
+                                                                        const std::string& grant_id,
+                                                                        bool with_account) {
   AccessTokenState state;
-  // One read transaction for both: every use of an access token asks this (userinfo,
+  // One read transaction for all three: every use of an access token asks this (userinfo,
   // introspection), and a read's fixed cost is most of the work.
   PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
     PORTICO_ASSIGN_OR_RETURN(auto s,
@@ -542,7 +557,12 @@ StatusOr<OidcStore::AccessTokenState> SqliteOidcStore::CheckAccessToken(
         auto g, c.Prepare(std::string("SELECT ") + kGrantColumns + " FROM grants WHERE id = ?"));
     g.Bind(1, grant_id);
     PORTICO_ASSIGN_OR_RETURN(bool row, g.Step());
-    if (row) state.grant = ReadGrant(g);
+    if (!row) return OkStatus();
+    state.grant = ReadGrant(g);
+    if (with_account) {
+      PORTICO_ASSIGN_OR_RETURN(state.account,
+                               identity::ReadAccountById(c, state.grant->account_id));
+    }
     return OkStatus();
   }));
   return state;

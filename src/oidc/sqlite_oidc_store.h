@@ -29,12 +29,13 @@ class SqliteOidcStore final : public OidcStore {
                        int64_t now) override;
 
   StatusOr<Redemption> RedeemCode(const AuthorizationCode& code, int64_t now,
-                                  const std::string& refresh_hash,
-                                  int64_t refresh_expires_at) override;
+                                  const std::string& refresh_hash, int64_t refresh_expires_at,
+                                  std::optional<identity::Account>* account) override;
 
   StatusOr<Redemption> RotateRefreshToken(const std::string& old_hash, const std::string& new_hash,
-                                          int64_t now, int64_t new_expires_at,
-                                          Grant* grant) override;
+                                          const std::string& client_id, int64_t now,
+                                          int64_t new_expires_at, Grant* grant,
+                                          std::optional<identity::Account>* account) override;
   StatusOr<Grant> FindGrant(const std::string& id) override;
   StatusOr<Grant> FindGrantByRefreshToken(const std::string& token_hash, int64_t now) override;
   Status RevokeGrant(const std::string& grant_id, int64_t now) override;
@@ -47,8 +48,8 @@ class SqliteOidcStore final : public OidcStore {
   StatusOr<int> PurgeExpired(int64_t now) override;
 
   Status RevokeAccessToken(const std::string& jti, int64_t expires_at) override;
-  StatusOr<AccessTokenState> CheckAccessToken(const std::string& jti,
-                                              const std::string& grant_id) override;
+  StatusOr<AccessTokenState> CheckAccessToken(const std::string& jti, const std::string& grant_id,
+                                              bool with_account) override;
 
  private:
   store::sqlite::Database& db_;

@@ -19,6 +19,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "http_client.h"
+#include "identity/email_address.h"
 #include "jose/jws.h"
 #include "test_server.h"
 
@@ -570,6 +571,33 @@ TEST_F(OidcProviderTest, ThirdPartySitesAskForConsentOnce) {
   HttpResult again = b.Get(query);
   ASSERT_EQ(again.status, 302);
   EXPECT_FALSE(QueryParam(*again.Header("location"), "code").empty());
+}
+
+// The token steps read the person in their own transaction; a locked account stops them all.
+TEST_F(OidcProviderTest, ALockedAccountGetsNoTokensAndItsTokensStopWorking) {
+  const std::string email = "locked@example.com";
+  Browser b = SignedInBrowser(email);
+  json::object tokens = ParseObject(Exchange(Code(b)).body);
+  std::string access = Str(tokens, "access_token");
+  std::string refresh = Str(tokens, "refresh_token");
+  ASSERT_EQ(UserInfo(access).status, 200);
+  std::string late_code = Code(b);  // issued while the account was still open
+  auto account = server_.app().store().FindAccountByEmailKey(identity::EmailKey(email));
+  ASSERT_TRUE(account.ok());
+  ASSERT_TRUE(server_.app().store().SetDisabled(account->id, server_.clock().NowSeconds()).ok());
+
+  EXPECT_EQ(UserInfo(access).status, 401);
+  Browser site(server_.port());
+  EXPECT_EQ(site.PostForm("/introspect", {{"token", access}}, {{"Authorization", Basic()}}).body,
+            "{\"active\":false}");
+  HttpResult exchanged = Exchange(late_code);
+  EXPECT_EQ(exchanged.status, 400);
+  EXPECT_EQ(Str(ParseObject(exchanged.body), "error"), "invalid_grant");
+  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh}}, Basic()).status,
+            400);
+  // Unlocked again: the refused refresh ended its grant, and the grant's access token with it.
+  ASSERT_TRUE(server_.app().store().SetDisabled(account->id, std::nullopt).ok());
+  EXPECT_EQ(UserInfo(access).status, 401);
 }
 
 TEST_F(OidcProviderTest, IntrospectionShowsOnlyTheCallersOwnTokens) {

@@ -21,19 +21,15 @@ http::Response Provider::Introspect(const http::Request& request) {
   boost::json::object inactive;
   inactive["active"] = false;
   if (token.find('.') != std::string_view::npos) {
-    auto claims = VerifyAccessToken(token);
+    std::optional<identity::Account> account;
+    auto claims = VerifyAccessToken(token, &account);
     if (claims.status().code() == StatusCode::kUnavailable) {
       return JsonError({wire::kTemporarilyUnavailable, "please retry", "", 503});
     }
     if (!claims.ok() || claims->client_id != client->id) return JsonResponse(inactive);
     // A token of a locked account is no longer active (userinfo refuses it too).
-    if (!claims->account_id.empty()) {
-      auto account = identities_.FindAccountById(claims->account_id);
-      if (!account.ok() && account.status().code() != StatusCode::kNotFound) {
-        return JsonError({wire::kTemporarilyUnavailable, "please retry", "", 503});
-      }
-      if (!account.ok() || account->disabled_at) return JsonResponse(inactive);
-    }
+    if (!claims->account_id.empty() && (!account || account->disabled_at))
+      return JsonResponse(inactive);
     boost::json::object out;
     out["active"] = true;
     out["scope"] = claims->scope;

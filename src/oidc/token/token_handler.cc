@@ -96,7 +96,9 @@ http::Response Provider::GrantAuthorizationCode(const Client& client, const http
   std::string refresh_token = crypto::RandomToken(random_, 32);
   std::string refresh_hash = crypto::Sha256(refresh_token);
   int64_t now = clock_.NowSeconds();
-  auto redemption = store_.RedeemCode(*stored, now, refresh_hash, now + options_.refresh_token_ttl);
+  std::optional<identity::Account> account;
+  auto redemption =
+      store_.RedeemCode(*stored, now, refresh_hash, now + options_.refresh_token_ttl, &account);
   if (!redemption.ok()) return Unavailable(redemption.status());
   if (*redemption == Redemption::kReplayed) {
     log::Warn("authorization_code_replayed", {{"client", client.id}, {"grant", stored->grant_id}});
@@ -122,10 +124,12 @@ http::Response Provider::GrantAuthorizationCode(const Client& client, const http
     // SECURITY.md: a verifier without a challenge is a downgrade attempt.
     return refuse("code_verifier sent but no code_challenge was");
   }
+  // Deleted or locked since the code was issued: nothing is issued.
+  if (!account || account->disabled_at) return refuse("the account is no longer available");
   if (!HasScope(stored->scope, "offline_access")) refresh_token.clear();
   // The access token names its grant, so revoking the grant (a replayed code, a revoked
   // consent) ends it too.
-  auto issued = MintTokens(client, stored->account_id, stored->scope, stored->nonce, stored->sid,
+  auto issued = MintTokens(client, &*account, stored->scope, stored->nonce, stored->sid,
                            stored->auth_time, stored->grant_id, true);
   if (!issued.ok()) return Unavailable(issued.status());
   return JsonResponse(TokenBody(*issued, refresh_token));
@@ -137,24 +141,24 @@ http::Response Provider::GrantRefreshToken(const Client& client, const http::For
     return JsonError(Invalid(wire::kInvalidRequest, "refresh_token is required"));
   std::string presented_hash = crypto::Sha256(presented);
   int64_t now = clock_.NowSeconds();
-  // RFC 6749 §6: the token must belong to this client — checked before it is consumed, so
-  // another site cannot burn someone else's token.
-  auto owner = store_.FindGrantByRefreshToken(presented_hash, now);
-  if (owner.ok() && owner->client_id != client.id) {
-    return JsonError(
-        Invalid(wire::kInvalidGrant, "the refresh token was issued to another client"));
-  }
   std::string next = crypto::RandomToken(random_, 32);
   Grant grant;
-  auto rotation = store_.RotateRefreshToken(presented_hash, crypto::Sha256(next), now,
-                                            now + options_.refresh_token_ttl, &grant);
+  std::optional<identity::Account> account;
+  // RFC 6749 §6: the token must belong to this client; the store checks it before it consumes
+  // the token, so another site cannot burn someone else's token.
+  auto rotation = store_.RotateRefreshToken(presented_hash, crypto::Sha256(next), client.id, now,
+                                            now + options_.refresh_token_ttl, &grant, &account);
   if (!rotation.ok()) return Unavailable(rotation.status());
   if (*rotation == Redemption::kReplayed) {
     log::Warn("refresh_token_reused", {{"client", client.id}, {"grant", grant.id}});
     return JsonError(
         Invalid(wire::kInvalidGrant, "the refresh token was already used; the grant is revoked"));
   }
-  if (*rotation == Redemption::kInvalid || grant.client_id != client.id) {
+  if (*rotation == Redemption::kInvalid) {
+    if (!grant.id.empty() && !grant.revoked_at && grant.client_id != client.id) {
+      return JsonError(
+          Invalid(wire::kInvalidGrant, "the refresh token was issued to another client"));
+    }
     return JsonError(
         Invalid(wire::kInvalidGrant, "the refresh token is invalid, expired or revoked"));
   }
@@ -172,13 +176,12 @@ http::Response Provider::GrantRefreshToken(const Client& client, const http::For
     }
     scope = narrowed;
   }
-  auto account = identities_.FindAccountById(grant.account_id);
-  if (!account.ok() || account->disabled_at) {
+  if (!account || account->disabled_at) {
     (void)store_.RevokeGrant(grant.id, now);
     return JsonError(Invalid(wire::kInvalidGrant, "the account is no longer available"));
   }
-  auto issued = MintTokens(client, grant.account_id, scope, "", grant.sid, grant.auth_time,
-                           grant.id, HasScope(scope, "openid"));
+  auto issued = MintTokens(client, &*account, scope, "", grant.sid, grant.auth_time, grant.id,
+                           HasScope(scope, "openid"));
   if (!issued.ok()) return Unavailable(issued.status());
   return JsonResponse(TokenBody(*issued, next));
 }
@@ -207,7 +210,7 @@ http::Response Provider::GrantClientCredentials(const Client& client, const http
     }
     start = end + 1;
   }
-  auto issued = MintTokens(client, "", scope, "", "", 0, "", false);
+  auto issued = MintTokens(client, nullptr, scope, "", "", 0, "", false);
   if (!issued.ok()) return Unavailable(issued.status());
   return JsonResponse(TokenBody(*issued, ""));
 }

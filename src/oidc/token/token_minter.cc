@@ -30,7 +30,8 @@ std::string AtHash(std::string_view access_token, jose::Algorithm alg) {
 
 }  // namespace
 
-StatusOr<Provider::Issued> Provider::MintTokens(const Client& client, const std::string& account_id,
+StatusOr<Provider::Issued> Provider::MintTokens(const Client& client,
+                                                const identity::Account* account,
                                                 const std::string& scope, const std::string& nonce,
                                                 const std::string& sid, int64_t auth_time,
                                                 const std::string& grant_id, bool with_id_token) {
@@ -42,13 +43,10 @@ StatusOr<Provider::Issued> Provider::MintTokens(const Client& client, const std:
   out.scope = scope;
   out.expires_in = options_.access_token_ttl;
 
-  std::optional<identity::Account> account;
-  if (!account_id.empty()) {
-    PORTICO_ASSIGN_OR_RETURN(account, identities_.FindAccountById(account_id));
-    // Locked since the code was issued, or since the last refresh: nothing more is issued.
-    if (account->disabled_at) return PermissionDeniedError("the account is locked");
-  }
-  std::string subject = account ? SubjectFor(client, account_id, pairwise_key_) : client.id;
+  // Locked since the code was issued, or since the last refresh: nothing more is issued.
+  if (account != nullptr && account->disabled_at)
+    return PermissionDeniedError("the account is locked");
+  std::string subject = account ? SubjectFor(client, account->id, pairwise_key_) : client.id;
 
   boost::json::object at;
   at["iss"] = options_.issuer;
@@ -89,7 +87,8 @@ StatusOr<Provider::Issued> Provider::MintTokens(const Client& client, const std:
   return out;
 }
 
-StatusOr<AccessTokenClaims> Provider::VerifyAccessToken(std::string_view token) {
+StatusOr<AccessTokenClaims> Provider::VerifyAccessToken(std::string_view token,
+                                                        std::optional<identity::Account>* account) {
   constexpr size_t kMaxCached = 20000;
   std::string cache_key = crypto::Sha256(token);
   std::optional<AccessTokenClaims> cached;
@@ -111,13 +110,15 @@ StatusOr<AccessTokenClaims> Provider::VerifyAccessToken(std::string_view token) 
   }
   AccessTokenClaims c = std::move(*cached);
   if (c.expires_at <= clock_.NowSeconds()) return UnauthenticatedError("expired");
-  PORTICO_ASSIGN_OR_RETURN(auto state, store_.CheckAccessToken(c.jti, c.grant_id));
+  PORTICO_ASSIGN_OR_RETURN(auto state,
+                           store_.CheckAccessToken(c.jti, c.grant_id, account != nullptr));
   if (state.revoked) return UnauthenticatedError("revoked");
   if (!c.grant_id.empty()) {
     if (!state.grant) return UnauthenticatedError("no grant");
     if (state.grant->revoked_at) return UnauthenticatedError("grant revoked");
     c.account_id = state.grant->account_id;
   }
+  if (account != nullptr) *account = std::move(state.account);
   return c;
 }
 

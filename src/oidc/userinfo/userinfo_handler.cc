@@ -43,7 +43,8 @@ http::Response Provider::UserInfo(const http::Request& request) {
     }
   }
   if (token.empty()) return BearerError("", "", 401);
-  auto claims = VerifyAccessToken(token);
+  std::optional<identity::Account> account;
+  auto claims = VerifyAccessToken(token, &account);
   if (!claims.ok()) {
     if (claims.status().code() == StatusCode::kUnavailable)
       return BearerError(wire::kTemporarilyUnavailable, "", 503);
@@ -52,11 +53,7 @@ http::Response Provider::UserInfo(const http::Request& request) {
   if (claims->account_id.empty() || !HasScope(claims->scope, "openid")) {
     return BearerError("insufficient_scope", "the token was not issued for OpenID Connect", 403);
   }
-  auto account = identities_.FindAccountById(claims->account_id);
-  if (!account.ok() && account.status().code() != StatusCode::kNotFound) {
-    return BearerError(wire::kTemporarilyUnavailable, "please retry", 503);
-  }
-  if (!account.ok() || account->disabled_at)
+  if (!account || account->disabled_at)
     return BearerError(wire::kInvalidToken, "the account is not available", 401);
   boost::json::object body;
   body["sub"] = claims->subject;
