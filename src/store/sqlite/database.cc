@@ -165,10 +165,81 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
   // WAL lets readers proceed during a write; FULL syncs the WAL on every commit (durable).
   PORTICO_RETURN_IF_ERROR(database->writer_->Exec(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+  if (options.checkpoint_pages > 0) {
+    PORTICO_ASSIGN_OR_RETURN(sqlite3 * checkpointer,
+                             OpenHandle(path, false, options.busy_timeout_ms));
+    database->checkpointer_.reset(new Connection(checkpointer));
+    // A connection opens the WAL at its first read; until then its checkpoints do nothing.
+    PORTICO_RETURN_IF_ERROR(database->checkpointer_->Exec("PRAGMA schema_version"));
+    // Replaces SQLite's own hook, which checkpoints on the committing thread.
+    sqlite3_wal_hook(writer, &Database::OnWalCommit, database.get());
+    database->checkpoint_thread_ = std::thread([db = database.get()] { db->CheckpointLoop(); });
+  }
   return database;
 }
 
-Database::~Database() = default;
+Database::~Database() {
+  if (!checkpoint_thread_.joinable()) return;
+  {
+    std::lock_guard lock(checkpoint_mutex_);
+    stopping_ = true;
+  }
+  checkpoint_wanted_.notify_one();
+  checkpoint_thread_.join();
+}
+
+int64_t Database::background_checkpoints() {
+  std::lock_guard lock(checkpoint_mutex_);
+  return background_checkpoints_;
+}
+
+int Database::OnWalCommit(void* self, sqlite3* db, const char* schema, int pages) {
+  auto* database = static_cast<Database*>(self);
+  const int step = database->options_.checkpoint_pages;
+  if (pages < database->last_wake_pages_) database->last_wake_pages_ = 0;  // the WAL restarted
+  if (pages / step > database->last_wake_pages_ / step) {
+    database->last_wake_pages_ = pages;
+    {
+      std::lock_guard lock(database->checkpoint_mutex_);
+      database->checkpoint_requested_ = true;
+    }
+    database->checkpoint_wanted_.notify_one();
+  }
+  // The backstop. A write starts the WAL over only when it begins after a checkpoint copied
+  // all of it, which a background checkpoint racing steady writes may never do. This one runs
+  // while the write queue waits, so it copies the rest (little: the background did the bulk)
+  // and the next write starts the WAL over. It waits for a background pass in progress, which
+  // would otherwise make it SQLITE_BUSY as often as the background runs.
+  if (pages >= 4 * step) {
+    std::lock_guard running(database->checkpoint_running_);
+    (void)sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
+  return SQLITE_OK;
+}
+
+void Database::CheckpointLoop() {
+  std::unique_lock lock(checkpoint_mutex_);
+  for (;;) {
+    checkpoint_wanted_.wait(lock, [&] { return checkpoint_requested_ || stopping_; });
+    if (stopping_) return;
+    checkpoint_requested_ = false;
+    lock.unlock();
+    // PASSIVE waits for nobody: it copies the frames no reader still needs, then syncs.
+    int wal_pages = -1;
+    int copied_pages = -1;
+    int rc;
+    {
+      std::lock_guard running(checkpoint_running_);
+      rc = sqlite3_wal_checkpoint_v2(checkpointer_->db_, nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                     &wal_pages, &copied_pages);
+    }
+    if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY) {
+      log::Warn("database_checkpoint_failed", {{"path", path_}, {"error", sqlite3_errstr(rc)}});
+    }
+    lock.lock();
+    if (rc == SQLITE_OK && copied_pages > 0) ++background_checkpoints_;
+  }
+}
 
 std::unique_ptr<Connection> Database::AcquireReader() {
   {

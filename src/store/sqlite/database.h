@@ -7,6 +7,11 @@
 // CLI) is waited out with busy_timeout and retried, never reported as an internal error.
 // Reads use a small pool of read-only connections and see the last committed state.
 //
+// Checkpoints (copying the WAL back into the database file, with its fsyncs) run on a thread of
+// their own with a connection of their own, so that the write queue does not wait for the disk;
+// the writer checkpoints itself only as a backstop, when the WAL has grown to four times the
+// background's threshold (docs/design/0016-background-checkpoints.md).
+//
 // Thread safety: Database is thread-safe; a Connection is used by one thread at a time, only
 // inside the callback that received it.
 #pragma once
@@ -20,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -97,6 +103,11 @@ struct DatabaseOptions {
   int read_connections = 4;
   int busy_timeout_ms = 5000;
   int max_busy_retries = 20;
+  // The background thread checkpoints each time the WAL has grown by this many pages (4 MiB
+  // of 4 KiB pages); the writer itself checkpoints once the WAL holds four times as many. 0
+  // turns the background thread off, and SQLite's own checkpoint (on the writer, after 1,000
+  // pages) runs instead.
+  int checkpoint_pages = 1000;
 };
 
 class Database {
@@ -128,6 +139,10 @@ class Database {
 
   const std::string& path() const { return path_; }
 
+  // Checkpoints the background thread has run that found WAL pages copied into the database
+  // (for tests and diagnostics).
+  int64_t background_checkpoints();
+
  private:
   Database() = default;
   std::unique_ptr<Connection> AcquireReader();
@@ -147,6 +162,13 @@ class Database {
   Status RunWork(PendingWrite& w);
   // Sets synchronous=FULL or NORMAL on the writer unless it is set so already.
   void SetSyncLevel(Durability durability);
+  // The writer's WAL hook, called after each commit with the WAL's size in pages (on the
+  // thread that leads the write queue): wakes the background checkpointer each time the WAL
+  // reaches another multiple of checkpoint_pages, and checkpoints on the writer past the
+  // backstop.
+  static int OnWalCommit(void* self, sqlite3* db, const char* schema, int pages);
+  // The background checkpointer: one PASSIVE checkpoint per wake-up, until the destructor.
+  void CheckpointLoop();
 
   std::string path_;
   DatabaseOptions options_;
@@ -157,6 +179,17 @@ class Database {
   Durability writer_sync_ = Durability::kFull;
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;
+
+  // The background checkpointer and its wake-ups.
+  std::unique_ptr<Connection> checkpointer_;  // used by checkpoint_thread_ only
+  std::mutex checkpoint_running_;             // held by whoever checkpoints: background or backstop
+  std::mutex checkpoint_mutex_;               // guards the fields below
+  std::condition_variable checkpoint_wanted_;
+  bool checkpoint_requested_ = false;
+  bool stopping_ = false;
+  int64_t background_checkpoints_ = 0;
+  int last_wake_pages_ = 0;  // the WAL's size at the last wake-up; the writer's hook only
+  std::thread checkpoint_thread_;
 };
 
 // Maps a SQLite result code to a Status (kOk for SQLITE_OK/ROW/DONE).
