@@ -1,4 +1,5 @@
-// Cryptographically secure randomness (OpenSSL's CSPRNG) for ids, secrets and salts.
+// Cryptographically secure randomness (the kernel's CSPRNG, through libsodium) for ids, secrets
+// and salts.
 //
 // Random is an interface so tests can make deterministic ids where they must; production code
 // uses SecureRandom. Thread-safe.
