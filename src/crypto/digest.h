@@ -1,4 +1,5 @@
-// Digests, MACs and comparisons on secrets (OpenSSL EVP underneath).
+// Digests, MACs and comparisons on secrets (OpenSSL EVP underneath, with the digests fetched
+// once; HMAC is built on them as RFC 2104 defines it).
 // Pure functions; thread-safe.
 #pragma once
 

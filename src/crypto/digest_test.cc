@@ -46,6 +46,23 @@ TEST(HmacSha256Test, MatchesRfc4231TestCase6WhenKeyIsLongerThanBlock) {
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
 
+TEST(HmacSha256Test, KeysOfExactlyOneBlockAreUsedAsTheyAreAndLongerOnesHashedFirst) {
+  // The block is 64 bytes (RFC 2104 §2); expected values from an independent implementation.
+  std::string block, over;
+  for (int i = 0; i < 64; ++i) block += static_cast<char>(i);
+  over = block + static_cast<char>(64);
+  EXPECT_EQ(HexEncode(HmacSha256(block, "exactly one block of key")),
+            "aed89a53f83495834369f6c764db660e0e41d224347eb2b6f2054241399e36e2");
+  EXPECT_EQ(HexEncode(HmacSha256(over, "one byte over a block")),
+            "0b5379c38a50ee86d01e54b2a243b08207a4a9b3e9f1a443d433da159544f50a");
+}
+
+TEST(Sha512Test, MatchesFips180_2OneBlockMessage) {
+  EXPECT_EQ(HexEncode(Sha512("abc")),
+            "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+            "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
+}
+
 TEST(HmacSha256Test, DependsOnKey) {
   EXPECT_NE(HmacSha256("key-a", "data"), HmacSha256("key-b", "data"));
   EXPECT_EQ(HmacSha256("key-a", "data").size(), 32u);
