@@ -810,6 +810,18 @@ TEST(SqliteDatabaseTest, CommittedWriteIsSeenByANewDatabaseOnTheSameFile) {
   EXPECT_EQ(read_value(**third), "value");
 }
 
+// The rows of table t, or -1 when it cannot be read.
+int64_t CountRowsOfT(store::sqlite::Database& db) {
+  int64_t count = -1;
+  Status read = db.Read([&](store::sqlite::Connection& c) {
+    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("SELECT COUNT(*) FROM t"));
+    PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (row) count = s.Int(0);
+    return OkStatus();
+  });
+  return read.ok() ? count : -1;
+}
+
 TEST(SqliteDatabaseTest, CheckpointsRunInTheBackgroundAndTheWalStaysBounded) {
   TempDir dir;
   const std::string path = (dir.path() / "checkpoints.db").string();
@@ -848,16 +860,7 @@ TEST(SqliteDatabaseTest, CheckpointsRunInTheBackgroundAndTheWalStaysBounded) {
   }  // the destructor stops the checkpointer
   auto reopened = store::sqlite::Database::Open(path);
   ASSERT_TRUE(reopened.ok());
-  int64_t count = -1;
-  ASSERT_TRUE((*reopened)
-                  ->Read([&](store::sqlite::Connection& c) {
-                    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("SELECT COUNT(*) FROM t"));
-                    PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
-                    if (row) count = s.Int(0);
-                    return OkStatus();
-                  })
-                  .ok());
-  EXPECT_EQ(count, kRows);
+  EXPECT_EQ(CountRowsOfT(**reopened), kRows);
 }
 
 TEST(SqliteDatabaseTest, FailedWorkIsRolledBack) {
@@ -873,16 +876,7 @@ TEST(SqliteDatabaseTest, FailedWorkIsRolledBack) {
     return InvalidArgumentError("changed my mind");
   });
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
-  int64_t count = -1;
-  ASSERT_TRUE((*db)
-                  ->Read([&](store::sqlite::Connection& c) {
-                    PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("SELECT COUNT(*) FROM t"));
-                    PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
-                    if (row) count = s.Int(0);
-                    return OkStatus();
-                  })
-                  .ok());
-  EXPECT_EQ(count, 0);
+  EXPECT_EQ(CountRowsOfT(**db), 0);
 }
 
 TEST(SqliteDatabaseTest, WriterUsesWalAndSynchronousFull) {
