@@ -282,7 +282,8 @@ StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& co
   PORTICO_ASSIGN_OR_RETURN(std::string client_secret_key, secret("client-secret"));
   PORTICO_ASSIGN_OR_RETURN(std::string pairwise_key, secret("pairwise"));
   // Derived from the key-encryption key, which lives in configuration, never in the database:
-  // a copy of the database alone cannot mint authorization codes (design record 0014).
+  // a copy of the database alone cannot mint authorization codes or refresh tokens (design
+  // records 0014 and 0017). The two kinds are told apart by their associated data.
   std::string code_key = crypto::HmacSha256(kek, "portico authorization-code key");
   p.clients = std::make_unique<oidc::ClientRegistry>(*p.oidc_store, client_secret_key, now,
                                                      crypto::SecureRandom::Get(), p.public_url,

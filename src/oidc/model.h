@@ -73,6 +73,17 @@ struct Grant {
   int64_t auth_time = 0;
   int64_t created_at = 0;
   std::optional<int64_t> revoked_at;
+  // The number of the grant's current refresh token (1 for the first, one more at each
+  // rotation), and when it expires; both unset when the grant has no refresh token.
+  std::optional<int64_t> refresh_generation;
+  std::optional<int64_t> refresh_expires_at;
+};
+
+// What a sealed refresh token stands for (design record 0017): its grant, and its place in
+// the grant's rotation. Only the grant's current generation is accepted.
+struct RefreshToken {
+  std::string grant_id;
+  int64_t generation = 0;
 };
 
 struct Consent {

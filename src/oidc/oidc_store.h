@@ -2,15 +2,15 @@
 //
 // Single-use artefacts (codes, refresh tokens) are consumed in the database with a conditional
 // INSERT or UPDATE that acts only when exactly one row changed (SECURITY.md promise 2), so a code
-// or a refresh token succeeds at most once under any concurrency, on any node. Revocations are
-// written before they are acknowledged (promises 3 and 7).
-// Contract for every method: OK means committed; kUnavailable means nothing changed.
-// Durability: codes, redemptions, refresh-token rotations and client assertions are written
-// with Durability::kRelaxed (they survive kill -9; a power loss may undo the last of them, and
-// the site simply signs the person in again); every revocation is written with kFull.
-// The token steps read the person they issue for in the transaction they already have open
-// (the `account` out-parameters below): one transaction per step instead of two.
-// Implementations: SqliteOidcStore. Thread-safe.
+// or a refresh token succeeds at most once under any concurrency, on any node. Both are sealed
+// (authorize/sealed_code.h): the caller opens them, and the store sees only what they name.
+// Revocations are written before they are acknowledged (promises 3 and 7). Contract for every
+// method: OK means committed; kUnavailable means nothing changed. Durability: codes, redemptions,
+// refresh-token rotations and client assertions are written with Durability::kRelaxed (they survive
+// kill -9; a power loss may undo the last of them, and the site simply signs the person in again);
+// every revocation is written with kFull. The token steps read the person they issue for in the
+// transaction they already have open (the `account` out-parameters below): one transaction per step
+// instead of two. Implementations: SqliteOidcStore. Thread-safe.
 #pragma once
 
 #include <optional>
@@ -65,32 +65,33 @@ class OidcStore {
   // ---- authorization codes ----
   // Consumes the sealed code `code` (already opened and authenticated) by recording its
   // `code_id`. kRedeemed: its grant is created, its session (sid) is recorded as signed in to
-  // its site, and — when the code's scope includes offline_access — the first refresh token
-  // `refresh_hash`, all atomically. kReplayed: the id was recorded before (within a day of the
-  // code's expiry); the code's grant is revoked now. kInvalid: expired and never redeemed.
-  // With kRedeemed, `*account` is the code's person as the same transaction read it (nullopt
-  // when the account no longer exists).
+  // its site, and — when the code's scope includes offline_access — the grant's first refresh
+  // token (generation 1, expiring at `refresh_expires_at`) is recorded, all atomically. kReplayed:
+  // the id was recorded before (within a day of the code's expiry); the code's grant is revoked
+  // now. kInvalid: expired and never redeemed. With kRedeemed, `*account` is the code's person as
+  // the same transaction read it (nullopt when the account no longer exists).
   virtual StatusOr<Redemption> RedeemCode(const AuthorizationCode& code, int64_t now,
-                                          const std::string& refresh_hash,
                                           int64_t refresh_expires_at,
                                           std::optional<identity::Account>* account) = 0;
 
   // ---- grants and refresh tokens ----
-  // Rotates a refresh token presented by `client_id`: marks `old_hash` used and inserts
-  // `new_hash` for the same grant. kRedeemed: `*grant` is filled, and `*account` is the grant's
-  // person as the same transaction read it (nullopt when the account no longer exists).
-  // kReplayed: `old_hash` was used before; its grant is now revoked. kInvalid: unknown,
-  // expired, or its grant is revoked; or the token belongs to another site (RFC 6749 §6), and
-  // then nothing is consumed and `*grant` is filled, so the caller can tell.
-  virtual StatusOr<Redemption> RotateRefreshToken(const std::string& old_hash,
-                                                  const std::string& new_hash,
+  // Rotates the refresh token `presented` (already opened) for `client_id`: when it is its
+  // grant's current generation, the grant moves on to the next one, expiring at
+  // `new_expires_at`. kRedeemed: `*grant` is filled (its refresh_generation is the new
+  // token's), and `*account` is the grant's person as the same transaction read it (nullopt
+  // when the account no longer exists). kReplayed: an earlier generation, used before; the
+  // grant is now revoked. kInvalid: unknown, expired, or its grant is revoked; or the token
+  // belongs to another site (RFC 6749 §6), and then nothing is consumed and `*grant` is
+  // filled, so the caller can tell.
+  virtual StatusOr<Redemption> RotateRefreshToken(const RefreshToken& presented,
                                                   const std::string& client_id, int64_t now,
                                                   int64_t new_expires_at, Grant* grant,
                                                   std::optional<identity::Account>* account) = 0;
   // Errors: kNotFound.
   virtual StatusOr<Grant> FindGrant(const std::string& id) = 0;
-  // The grant of a refresh token that is current (unused, unexpired). Errors: kNotFound.
-  virtual StatusOr<Grant> FindGrantByRefreshToken(const std::string& token_hash, int64_t now) = 0;
+  // The grant of a refresh token that is current (its grant's generation, unexpired).
+  // Errors: kNotFound.
+  virtual StatusOr<Grant> FindGrantByRefreshToken(const RefreshToken& token, int64_t now) = 0;
   virtual Status RevokeGrant(const std::string& grant_id, int64_t now) = 0;
 
   // Records a client assertion's jti. True the first time, false when it was used before.
@@ -105,8 +106,8 @@ class OidcStore {
 
   // ---- maintenance ----
   // Deletes codes a day after they expired (replays within that day still revoke their grant),
-  // expired refresh tokens, revocation records of expired access tokens, grants 30 days old
-  // without a live refresh token, and site records of ended sessions. Returns rows deleted.
+  // revocation records of expired access tokens, grants 30 days old without a live refresh
+  // token, and site records of ended sessions. Returns rows deleted.
   virtual StatusOr<int> PurgeExpired(int64_t now) = 0;
 
   // ---- access tokens ----

@@ -75,6 +75,9 @@ class Provider {
  private:
   // The signature and claim checks of VerifyAccessToken, without the store (cached).
   StatusOr<AccessTokenClaims> VerifyAccessTokenSignature(std::string_view token);
+  // The grant of `token` when it is a current refresh token of this Network (sealed, its
+  // grant's generation, unexpired). Errors: kNotFound for anything else; kUnavailable.
+  StatusOr<Grant> FindRefreshGrant(std::string_view token);
 
   http::Response Discovery(const http::Request& request);
   http::Response Jwks(const http::Request& request);
@@ -130,7 +133,8 @@ class Provider {
   Clock& clock_;
   crypto::Random& random_;
   std::string pairwise_key_;
-  std::string code_key_;  // seals authorization codes (authorize/sealed_code.h), 32 bytes
+  // Seals authorization codes and refresh tokens (authorize/sealed_code.h), 32 bytes.
+  std::string code_key_;
   std::string discovery_json_;
   http::HttpClient http_client_;
 

@@ -57,7 +57,8 @@ Client ReadClient(const Statement& s) {
 }
 
 constexpr char kGrantColumns[] =
-    "id, client_id, account_id, scope, sid, auth_time, created_at, revoked_at";
+    "id, client_id, account_id, scope, sid, auth_time, created_at, revoked_at, "
+    "refresh_generation, refresh_expires_at";
 
 Grant ReadGrant(const Statement& s) {
   Grant g;
@@ -69,6 +70,8 @@ Grant ReadGrant(const Statement& s) {
   g.auth_time = s.Int(5);
   g.created_at = s.Int(6);
   g.revoked_at = s.OptionalInt(7);
+  g.refresh_generation = s.OptionalInt(8);
+  g.refresh_expires_at = s.OptionalInt(9);
   return g;
 }
 
@@ -76,13 +79,8 @@ Status RevokeGrantIn(Connection& c, const std::string& grant_id, int64_t now) {
   PORTICO_ASSIGN_OR_RETURN(
       auto g, c.Prepare("UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"));
   g.Bind(1, now).Bind(2, grant_id);
-  PORTICO_RETURN_IF_ERROR(g.Run());
-  // Its refresh tokens can never be used again.
-  PORTICO_ASSIGN_OR_RETURN(
-      auto r,
-      c.Prepare("UPDATE refresh_tokens SET used_at = ? WHERE grant_id = ? AND used_at IS NULL"));
-  r.Bind(1, now).Bind(2, grant_id);
-  return r.Run();
+  // Its refresh tokens can never be used again: a rotation reads revoked_at first.
+  return g.Run();
 }
 
 }  // namespace
@@ -290,7 +288,6 @@ Status SqliteOidcStore::RevokeConsent(const std::string& account_id, const std::
 // ---- codes ----
 
 StatusOr<Redemption> SqliteOidcStore::RedeemCode(const AuthorizationCode& x, int64_t now,
-                                                 const std::string& refresh_hash,
                                                  int64_t refresh_expires_at,
                                                  std::optional<identity::Account>* account) {
   Redemption result = Redemption::kInvalid;
@@ -319,15 +316,19 @@ StatusOr<Redemption> SqliteOidcStore::RedeemCode(const AuthorizationCode& x, int
           result = Redemption::kReplayed;
           return OkStatus();
         }
+        // With offline_access, the grant's first refresh token (generation 1) is its record.
+        const bool offline = HasScope(x.scope, "offline_access");
         PORTICO_ASSIGN_OR_RETURN(auto g,
                                  c.Prepare(std::string("INSERT INTO grants (") + kGrantColumns +
-                                           ") VALUES (?,?,?,?,?,?,?,NULL)"));
+                                           ") VALUES (?,?,?,?,?,?,?,NULL,?,?)"));
         g.Bind(1, x.grant_id)
             .Bind(2, x.client_id)
             .Bind(3, x.account_id)
             .Bind(4, x.scope)
             .Bind(5, x.sid);
         g.Bind(6, x.auth_time).Bind(7, now);
+        g.BindOptional(8, offline ? std::optional<int64_t>(1) : std::nullopt)
+            .BindOptional(9, offline ? std::optional<int64_t>(refresh_expires_at) : std::nullopt);
         PORTICO_RETURN_IF_ERROR(g.Run());
         PORTICO_ASSIGN_OR_RETURN(
             auto t,
@@ -336,13 +337,6 @@ StatusOr<Redemption> SqliteOidcStore::RedeemCode(const AuthorizationCode& x, int
                 "ON CONFLICT(sid, client_id) DO NOTHING"));
         t.Bind(1, x.sid).Bind(2, x.client_id).Bind(3, x.account_id).Bind(4, now);
         PORTICO_RETURN_IF_ERROR(t.Run());
-        if (!refresh_hash.empty() && HasScope(x.scope, "offline_access")) {
-          PORTICO_ASSIGN_OR_RETURN(auto r,
-                                   c.Prepare("INSERT INTO refresh_tokens (token_hash, grant_id, "
-                                             "created_at, expires_at) VALUES (?,?,?,?)"));
-          r.BindBlob(1, refresh_hash).Bind(2, x.grant_id).Bind(3, now).Bind(4, refresh_expires_at);
-          PORTICO_RETURN_IF_ERROR(r.Run());
-        }
         PORTICO_ASSIGN_OR_RETURN(*account, identity::ReadAccountById(c, x.account_id));
         result = Redemption::kRedeemed;
         return OkStatus();
@@ -356,31 +350,28 @@ StatusOr<Redemption> SqliteOidcStore::RedeemCode(const AuthorizationCode& x, int
 // ---- grants and refresh tokens ----
 
 StatusOr<Redemption> SqliteOidcStore::RotateRefreshToken(
-    const std::string& old_hash, const std::string& new_hash, const std::string& client_id,
-    int64_t now, int64_t new_expires_at, Grant* grant, std::optional<identity::Account>* account) {
+    const RefreshToken& presented, const std::string& client_id, int64_t now,
+    int64_t new_expires_at, Grant* grant, std::optional<identity::Account>* account) {
   Redemption result = Redemption::kInvalid;
   PORTICO_RETURN_IF_ERROR(db_.Write(
       [&](Connection& c) {
         result = Redemption::kInvalid;
         *grant = Grant{};
         account->reset();
-        bool used = false;
-        bool expired = false;
         {  // the statement resets at the end of this block, before the writes below
-          PORTICO_ASSIGN_OR_RETURN(
-              auto s,
-              c.Prepare(std::string("SELECT g.id, g.client_id, g.account_id, g.scope, g.sid, "
-                                    "g.auth_time, g.created_at, g.revoked_at, r.used_at, "
-                                    "r.expires_at FROM refresh_tokens r JOIN grants g "
-                                    "ON g.id = r.grant_id WHERE r.token_hash = ?")));
-          s.BindBlob(1, old_hash);
+          PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare(std::string("SELECT ") + kGrantColumns +
+                                                     " FROM grants WHERE id = ?"));
+          s.Bind(1, presented.grant_id);
           PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
           if (!row) return OkStatus();
           *grant = ReadGrant(s);
-          used = !s.IsNull(8);
-          expired = s.Int(9) <= now;
         }
-        if (grant->revoked_at) return OkStatus();
+        // Only a token the grant has issued counts: one of a later generation cannot exist.
+        if (grant->revoked_at || !grant->refresh_generation || presented.generation < 1 ||
+            presented.generation > *grant->refresh_generation)
+          return OkStatus();
+        const bool used = presented.generation < *grant->refresh_generation;
+        const bool expired = grant->refresh_expires_at.value_or(0) <= now;
         if (used) {
           // RFC 9700 §4.14.2: a rotated token presented again means theft; the whole grant ends
           // (below, durably), whichever site presents it.
@@ -390,18 +381,17 @@ StatusOr<Redemption> SqliteOidcStore::RotateRefreshToken(
         // RFC 6749 §6: a current token of another site is refused before it is consumed, so
         // that no site can burn another's token.
         if (grant->client_id != client_id || expired) return OkStatus();
-        // Promise 2: consume first, act only when exactly this statement changed the row.
+        // Promise 2: consume first, act only when exactly this statement moved the grant on
+        // from the presented generation.
         PORTICO_ASSIGN_OR_RETURN(
-            auto u, c.Prepare("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? "
-                              "AND used_at IS NULL AND expires_at > ?"));
-        u.Bind(1, now).BindBlob(2, old_hash).Bind(3, now);
+            auto u, c.Prepare("UPDATE grants SET refresh_generation = refresh_generation + 1, "
+                              "refresh_expires_at = ? WHERE id = ? AND refresh_generation = ? "
+                              "AND refresh_expires_at > ? AND revoked_at IS NULL"));
+        u.Bind(1, new_expires_at).Bind(2, grant->id).Bind(3, presented.generation).Bind(4, now);
         PORTICO_RETURN_IF_ERROR(u.Run());
         if (c.Changes() != 1) return OkStatus();
-        PORTICO_ASSIGN_OR_RETURN(auto r,
-                                 c.Prepare("INSERT INTO refresh_tokens (token_hash, grant_id, "
-                                           "created_at, expires_at) VALUES (?,?,?,?)"));
-        r.BindBlob(1, new_hash).Bind(2, grant->id).Bind(3, now).Bind(4, new_expires_at);
-        PORTICO_RETURN_IF_ERROR(r.Run());
+        grant->refresh_generation = presented.generation + 1;
+        grant->refresh_expires_at = new_expires_at;
         PORTICO_ASSIGN_OR_RETURN(*account, identity::ReadAccountById(c, grant->account_id));
         result = Redemption::kRedeemed;
         return OkStatus();
@@ -425,16 +415,14 @@ StatusOr<Grant> SqliteOidcStore::FindGrant(const std::string& id) {
   return std::move(*found);
 }
 
-StatusOr<Grant> SqliteOidcStore::FindGrantByRefreshToken(const std::string& token_hash,
-                                                         int64_t now) {
+StatusOr<Grant> SqliteOidcStore::FindGrantByRefreshToken(const RefreshToken& token, int64_t now) {
   std::optional<Grant> found;
   PORTICO_RETURN_IF_ERROR(db_.Read([&](Connection& c) {
-    PORTICO_ASSIGN_OR_RETURN(
-        auto s, c.Prepare("SELECT g.id, g.client_id, g.account_id, g.scope, g.sid, g.auth_time, "
-                          "g.created_at, g.revoked_at "
-                          "FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id "
-                          "WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ?"));
-    s.BindBlob(1, token_hash).Bind(2, now);
+    PORTICO_ASSIGN_OR_RETURN(auto s,
+                             c.Prepare(std::string("SELECT ") + kGrantColumns +
+                                       " FROM grants WHERE id = ? AND refresh_generation = ? "
+                                       "AND refresh_expires_at > ?"));
+    s.Bind(1, token.grant_id).Bind(2, token.generation).Bind(3, now);
     PORTICO_ASSIGN_OR_RETURN(bool row, s.Step());
     if (row) found = ReadGrant(s);
     return OkStatus();
@@ -509,13 +497,8 @@ StatusOr<int> SqliteOidcStore::PurgeExpired(int64_t now) {
     deleted = 0;
     const std::pair<const char*, int64_t> statements[] = {
         {"DELETE FROM code_redemptions WHERE expires_at < ?", now - 86400},
-        {"DELETE FROM refresh_tokens WHERE expires_at < ?", now},
         {"DELETE FROM revoked_access_tokens WHERE expires_at < ?", now},
         {"DELETE FROM client_assertions WHERE expires_at < ?", now},
-        // A grant without refresh tokens is kept 30 days, for "sites you have signed in to".
-        {"DELETE FROM grants WHERE created_at < ? AND NOT EXISTS "
-         "(SELECT 1 FROM refresh_tokens r WHERE r.grant_id = grants.id AND r.used_at IS NULL)",
-         now - 30 * 86400},
         {"DELETE FROM session_sites WHERE first_at < ? AND sid NOT IN (SELECT public_id FROM "
          "sessions)",
          now - 3600},
@@ -526,6 +509,13 @@ StatusOr<int> SqliteOidcStore::PurgeExpired(int64_t now) {
       PORTICO_RETURN_IF_ERROR(s.Run());
       deleted += c.Changes();
     }
+    // A grant without a live refresh token is kept 30 days, for "sites you have signed in to".
+    PORTICO_ASSIGN_OR_RETURN(
+        auto g, c.Prepare("DELETE FROM grants WHERE created_at < ? AND (revoked_at IS NOT NULL "
+                          "OR refresh_expires_at IS NULL OR refresh_expires_at <= ?)"));
+    g.Bind(1, now - 30 * 86400).Bind(2, now);
+    PORTICO_RETURN_IF_ERROR(g.Run());
+    deleted += c.Changes();
     return OkStatus();
   }));
   return deleted;

@@ -29,15 +29,15 @@ class SqliteOidcStore final : public OidcStore {
                        int64_t now) override;
 
   StatusOr<Redemption> RedeemCode(const AuthorizationCode& code, int64_t now,
-                                  const std::string& refresh_hash, int64_t refresh_expires_at,
+                                  int64_t refresh_expires_at,
                                   std::optional<identity::Account>* account) override;
 
-  StatusOr<Redemption> RotateRefreshToken(const std::string& old_hash, const std::string& new_hash,
+  StatusOr<Redemption> RotateRefreshToken(const RefreshToken& presented,
                                           const std::string& client_id, int64_t now,
                                           int64_t new_expires_at, Grant* grant,
                                           std::optional<identity::Account>* account) override;
   StatusOr<Grant> FindGrant(const std::string& id) override;
-  StatusOr<Grant> FindGrantByRefreshToken(const std::string& token_hash, int64_t now) override;
+  StatusOr<Grant> FindGrantByRefreshToken(const RefreshToken& token, int64_t now) override;
   Status RevokeGrant(const std::string& grant_id, int64_t now) override;
 
   StatusOr<bool> ConsumeAssertion(const std::string& client_id, const std::string& jti,

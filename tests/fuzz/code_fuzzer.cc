@@ -1,6 +1,7 @@
-// Fuzzes the authorization-code opener (oidc/authorize/sealed_code.h). Random bytes never pass
-// the seal, so the record reader behind it is fuzzed directly too: no crash, and every record
-// it accepts writes back to exactly the same bytes.
+// Fuzzes the openers of sealed authorization codes and refresh tokens
+// (oidc/authorize/sealed_code.h). Random bytes never pass the seal, so the record readers behind
+// it are fuzzed directly too: no crash, and every record they accept writes back to exactly the
+// same bytes.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -13,8 +14,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
   static const std::string key(32, 'k');
   if (portico::oidc::OpenCode(input, key).ok()) std::abort();  // a forgery would be a break
+  if (portico::oidc::OpenRefreshToken(input, key).ok()) std::abort();
   if (auto record = portico::oidc::DecodeCodeRecord(input)) {
     auto again = portico::oidc::EncodeCodeRecord(*record);
+    if (!again || *again != input) std::abort();
+  }
+  if (auto record = portico::oidc::DecodeRefreshRecord(input)) {
+    auto again = portico::oidc::EncodeRefreshRecord(*record);
     if (!again || *again != input) std::abort();
   }
   return 0;

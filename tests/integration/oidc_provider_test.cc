@@ -481,6 +481,29 @@ TEST_F(OidcProviderTest, RefreshTokensRotateAndReuseRevokesTheGrant) {
   EXPECT_EQ(UserInfo(access2).status, 401);
 }
 
+// Refresh tokens are sealed (design record 0017): the token names its grant and generation.
+TEST_F(OidcProviderTest, AnAlteredRefreshTokenIsRefusedWithoutBurningTheRealOne) {
+  Browser b = SignedInBrowser("sealed-refresh@example.com");
+  std::string refresh = Str(ParseObject(Exchange(Code(b)).body), "refresh_token");
+  ASSERT_FALSE(refresh.empty());
+  for (size_t i : {size_t{0}, refresh.size() / 2, refresh.size() - 1}) {
+    std::string altered = refresh;
+    altered[i] = altered[i] == 'A' ? 'B' : 'A';
+    HttpResult r = Token({{"grant_type", "refresh_token"}, {"refresh_token", altered}}, Basic());
+    EXPECT_EQ(r.status, 400) << i;
+    EXPECT_EQ(Str(ParseObject(r.body), "error"), "invalid_grant") << i;
+  }
+  // A code is sealed under the same key for another purpose: it is no refresh token.
+  std::string code = Code(b);
+  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", code}}, Basic()).status, 400);
+  // The real token still rotates, and so does its successor.
+  HttpResult first = Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh}}, Basic());
+  ASSERT_EQ(first.status, 200) << first.body;
+  std::string next = Str(ParseObject(first.body), "refresh_token");
+  EXPECT_NE(next, refresh);
+  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", next}}, Basic()).status, 200);
+}
+
 TEST_F(OidcProviderTest, AnotherSitesRefreshTokenIsRefusedAndNotBurned) {
   oidc::ClientSpec spec;
   spec.name = "Other";

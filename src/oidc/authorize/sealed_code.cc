@@ -9,8 +9,10 @@
 namespace portico::oidc {
 namespace {
 
-// Binds the seal to its purpose: no other value sealed under a Network key opens as a code.
+// Binds each seal to its purpose: no other value sealed under a Network key opens as a code,
+// and a code never opens as a refresh token, nor the other way round.
 constexpr std::string_view kAssociated = "portico authorization code";
+constexpr std::string_view kRefreshAssociated = "portico refresh token";
 constexpr char kVersion = 1;
 
 class Writer {
@@ -109,6 +111,47 @@ StatusOr<std::string> SealCode(const AuthorizationCode& c, std::string_view key,
   if (!record) return InvalidArgumentError("an authorization code field is too long");
   PORTICO_ASSIGN_OR_RETURN(std::string sealed, crypto::SealMany(key, *record, kAssociated, random));
   return crypto::Base64UrlEncode(sealed);
+}
+
+std::optional<std::string> EncodeRefreshRecord(const RefreshToken& t) {
+  Writer w;
+  w.out() += kVersion;
+  if (!w.PutString(t.grant_id)) return std::nullopt;
+  w.PutInt(t.generation);
+  return std::move(w.out());
+}
+
+std::optional<RefreshToken> DecodeRefreshRecord(std::string_view record) {
+  if (record.empty() || record[0] != kVersion) return std::nullopt;
+  Reader r(record.substr(1));
+  RefreshToken t;
+  t.grant_id = r.String();
+  t.generation = r.Int();
+  if (!r.complete()) return std::nullopt;
+  return t;
+}
+
+StatusOr<std::string> SealRefreshToken(const RefreshToken& t, std::string_view key,
+                                       crypto::Random& random) {
+  auto record = EncodeRefreshRecord(t);
+  if (!record) return InvalidArgumentError("a refresh token's grant id is too long");
+  PORTICO_ASSIGN_OR_RETURN(std::string sealed,
+                           crypto::SealMany(key, *record, kRefreshAssociated, random));
+  return crypto::Base64UrlEncode(sealed);
+}
+
+StatusOr<RefreshToken> OpenRefreshToken(std::string_view token, std::string_view key) {
+  if (token.size() > kMaxRefreshTokenChars) return PermissionDeniedError("refresh token too long");
+  auto sealed = crypto::Base64UrlDecode(token);
+  if (!sealed) return PermissionDeniedError("refresh token is not base64url");
+  auto record = crypto::OpenMany(key, *sealed, kRefreshAssociated);
+  if (!record.ok()) {
+    if (record.status().code() == StatusCode::kInvalidArgument) return record.status();
+    return PermissionDeniedError("not a refresh token of this Network");
+  }
+  auto t = DecodeRefreshRecord(*record);
+  if (!t) return PermissionDeniedError("malformed refresh token");
+  return std::move(*t);
 }
 
 StatusOr<AuthorizationCode> OpenCode(std::string_view code, std::string_view key) {

@@ -1,4 +1,6 @@
-// Sealed authorization codes (design record 0014): the code the authorization endpoint
+// Sealed authorization codes (design record 0014) and refresh tokens (0017).
+//
+// The code the authorization endpoint
 // returns carries its own record — client, account, redirect URI, scope, nonce, PKCE
 // challenge, session, times and the grant it will create — encrypted and authenticated with
 // XChaCha20-Poly1305 under a key only the Network holds. Issuing a code writes nothing; the
@@ -8,6 +10,10 @@
 // Wire form: base64url without padding of nonce (24) || ciphertext || tag (16). The plaintext
 // is a version byte followed by the fields in a fixed order (strings as a 2-byte big-endian
 // length and bytes, integers as 8 bytes big-endian). Pure functions; thread-safe.
+//
+// A refresh token is sealed the same way, under the same key, with its own associated data,
+// so neither kind of value ever opens as the other. Its record names the grant and the
+// token's generation; the database keeps only the grant's current generation.
 #pragma once
 
 #include <optional>
@@ -40,5 +46,22 @@ StatusOr<AuthorizationCode> OpenCode(std::string_view code, std::string_view key
 // ignores `code_id`, which is not part of the record).
 std::optional<std::string> EncodeCodeRecord(const AuthorizationCode& code);
 std::optional<AuthorizationCode> DecodeCodeRecord(std::string_view record);
+
+// The longest refresh token OpenRefreshToken accepts, in characters (one is about 120).
+inline constexpr size_t kMaxRefreshTokenChars = 512;
+
+// Seals `token` under the 32-byte `key`. Errors: kInvalidArgument when the key is not 32 bytes
+// or the grant id is longer than 65,535 bytes.
+StatusOr<std::string> SealRefreshToken(const RefreshToken& token, std::string_view key,
+                                       crypto::Random& random);
+
+// Opens a refresh token SealRefreshToken made under `key`. Errors: kPermissionDenied for
+// anything else (too long, not base64url, altered, sealed under another key, a code);
+// kInvalidArgument when the key is not 32 bytes.
+StatusOr<RefreshToken> OpenRefreshToken(std::string_view token, std::string_view key);
+
+// The refresh token's plaintext record, exposed for tests and the fuzzer, as for codes.
+std::optional<std::string> EncodeRefreshRecord(const RefreshToken& token);
+std::optional<RefreshToken> DecodeRefreshRecord(std::string_view record);
 
 }  // namespace portico::oidc

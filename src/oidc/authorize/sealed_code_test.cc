@@ -99,5 +99,51 @@ TEST(SealedCodeTest, TheRecordReaderAcceptsOnlyWhatTheWriterWrote) {
             StatusCode::kInvalidArgument);
 }
 
+TEST(SealedRefreshTokenTest, OpensToItsGrantAndGenerationAndOnlyAsARefreshToken) {
+  const RefreshToken sample{"grant_0000000001abc", 7};
+  auto token = SealRefreshToken(sample, kKey, crypto::SecureRandom::Get());
+  ASSERT_TRUE(token.ok());
+  EXPECT_LE(token->size(), kMaxRefreshTokenChars);
+  EXPECT_EQ(token->find("grant_"), std::string::npos);
+  auto opened = OpenRefreshToken(*token, kKey);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ(opened->grant_id, sample.grant_id);
+  EXPECT_EQ(opened->generation, 7);
+  // Same key, another purpose: a code never opens as a refresh token, nor the other way.
+  std::string code = *SealCode(Sample(), kKey, crypto::SecureRandom::Get());
+  EXPECT_EQ(OpenRefreshToken(code, kKey).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(OpenCode(*token, kKey).status().code(), StatusCode::kPermissionDenied);
+  // Another key, any changed character, a cut, garbage and oversize are all refused.
+  EXPECT_EQ(OpenRefreshToken(*token, std::string(32, 'x')).status().code(),
+            StatusCode::kPermissionDenied);
+  for (size_t i = 0; i < token->size(); ++i) {
+    std::string changed = *token;
+    changed[i] = changed[i] == 'A' ? 'B' : 'A';
+    EXPECT_EQ(OpenRefreshToken(changed, kKey).status().code(), StatusCode::kPermissionDenied) << i;
+  }
+  EXPECT_EQ(OpenRefreshToken(token->substr(1), kKey).status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(OpenRefreshToken("not a token", kKey).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(OpenRefreshToken(std::string(kMaxRefreshTokenChars + 1, 'A'), kKey).status().code(),
+            StatusCode::kPermissionDenied);
+  // Two seals of the same record differ (fresh nonces), and both open.
+  auto again = SealRefreshToken(sample, kKey, crypto::SecureRandom::Get());
+  ASSERT_TRUE(again.ok());
+  EXPECT_NE(*again, *token);
+  EXPECT_TRUE(OpenRefreshToken(*again, kKey).ok());
+}
+
+TEST(SealedRefreshTokenTest, TheRecordReaderAcceptsOnlyWhatTheWriterWrote) {
+  std::string record = *EncodeRefreshRecord({"grant_1", 3});
+  auto back = DecodeRefreshRecord(record);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->grant_id, "grant_1");
+  EXPECT_EQ(back->generation, 3);
+  for (size_t n = 0; n < record.size(); ++n)
+    EXPECT_FALSE(DecodeRefreshRecord(record.substr(0, n)).has_value()) << n;
+  EXPECT_FALSE(DecodeRefreshRecord(record + "x").has_value());
+  EXPECT_FALSE(EncodeRefreshRecord({std::string(70'000, 'g'), 1}).has_value());
+}
+
 }  // namespace
 }  // namespace portico::oidc

@@ -1,7 +1,6 @@
 // POST /introspect (RFC 7662). The caller authenticates as a client and learns about tokens
 // issued to itself only; anything else — unknown, expired, revoked, another client's — is
 // {"active": false} (RFC 7662 §2.2, SECURITY.md).
-#include "crypto/digest.h"
 #include "http/form.h"
 #include "oidc/claims.h"
 #include "oidc/protocol.h"
@@ -42,7 +41,7 @@ http::Response Provider::Introspect(const http::Request& request) {
     out["token_type"] = "Bearer";
     return JsonResponse(out);
   }
-  auto grant = store_.FindGrantByRefreshToken(crypto::Sha256(token), clock_.NowSeconds());
+  auto grant = FindRefreshGrant(token);
   if (!grant.ok() && grant.status().code() != StatusCode::kNotFound) {
     return JsonError(
         {wire::kTemporarilyUnavailable, "please retry", grant.status().ToString(), 503});

@@ -1,7 +1,6 @@
 // POST /revoke (RFC 7009). The client authenticates; a refresh token of its own revokes its
 // whole grant (and so the grant's access tokens), an access token of its own is revoked by jti.
 // Unknown tokens and other clients' tokens get the same 200 (RFC 7009 §2.2) and change nothing.
-#include "crypto/digest.h"
 #include "http/form.h"
 #include "oidc/protocol.h"
 #include "oidc/provider.h"
@@ -17,7 +16,7 @@ http::Response Provider::Revoke(const http::Request& request) {
   int64_t now = clock_.NowSeconds();
   // Try the token as a refresh token, then as an access token, whatever the hint says
   // (RFC 7009 §2.1: the hint only speeds up the lookup).
-  auto grant = store_.FindGrantByRefreshToken(crypto::Sha256(token), now);
+  auto grant = FindRefreshGrant(token);
   if (grant.ok()) {
     if (grant->client_id == client->id) {
       Status s = store_.RevokeGrant(grant->id, now);

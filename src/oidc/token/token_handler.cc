@@ -91,14 +91,9 @@ http::Response Provider::GrantAuthorizationCode(const Client& client, const http
       return Unavailable(stored.status());
     return JsonError(Invalid(wire::kInvalidGrant, "the code is invalid or expired"));
   }
-  // Minted before the transaction so the code's grant and its first refresh token commit
-  // together; stored and returned only when the grant's scope includes offline_access.
-  std::string refresh_token = crypto::RandomToken(random_, 32);
-  std::string refresh_hash = crypto::Sha256(refresh_token);
   int64_t now = clock_.NowSeconds();
   std::optional<identity::Account> account;
-  auto redemption =
-      store_.RedeemCode(*stored, now, refresh_hash, now + options_.refresh_token_ttl, &account);
+  auto redemption = store_.RedeemCode(*stored, now, now + options_.refresh_token_ttl, &account);
   if (!redemption.ok()) return Unavailable(redemption.status());
   if (*redemption == Redemption::kReplayed) {
     log::Warn("authorization_code_replayed", {{"client", client.id}, {"grant", stored->grant_id}});
@@ -126,7 +121,16 @@ http::Response Provider::GrantAuthorizationCode(const Client& client, const http
   }
   // Deleted or locked since the code was issued: nothing is issued.
   if (!account || account->disabled_at) return refuse("the account is no longer available");
-  if (!HasScope(stored->scope, "offline_access")) refresh_token.clear();
+  // With offline_access the redemption recorded the grant's first refresh token: generation 1.
+  std::string refresh_token;
+  if (HasScope(stored->scope, "offline_access")) {
+    auto sealed = SealRefreshToken({stored->grant_id, 1}, code_key_, random_);
+    if (!sealed.ok()) {
+      (void)store_.RevokeGrant(stored->grant_id, now);
+      return Unavailable(sealed.status());
+    }
+    refresh_token = std::move(*sealed);
+  }
   // The access token names its grant, so revoking the grant (a replayed code, a revoked
   // consent) ends it too.
   auto issued = MintTokens(client, &*account, stored->scope, stored->nonce, stored->sid,
@@ -137,16 +141,22 @@ http::Response Provider::GrantAuthorizationCode(const Client& client, const http
 
 http::Response Provider::GrantRefreshToken(const Client& client, const http::FormData& form) {
   std::string_view presented = form.GetOr("refresh_token");
-  if (presented.empty() || presented.size() > 100)
+  if (presented.empty())
     return JsonError(Invalid(wire::kInvalidRequest, "refresh_token is required"));
-  std::string presented_hash = crypto::Sha256(presented);
+  // A value that does not open touches nothing (too long, altered, another Network's).
+  auto opened = OpenRefreshToken(presented, code_key_);
+  if (!opened.ok()) {
+    if (opened.status().code() != StatusCode::kPermissionDenied)
+      return Unavailable(opened.status());
+    return JsonError(
+        Invalid(wire::kInvalidGrant, "the refresh token is invalid, expired or revoked"));
+  }
   int64_t now = clock_.NowSeconds();
-  std::string next = crypto::RandomToken(random_, 32);
   Grant grant;
   std::optional<identity::Account> account;
   // RFC 6749 §6: the token must belong to this client; the store checks it before it consumes
   // the token, so another site cannot burn someone else's token.
-  auto rotation = store_.RotateRefreshToken(presented_hash, crypto::Sha256(next), client.id, now,
+  auto rotation = store_.RotateRefreshToken(*opened, client.id, now,
                                             now + options_.refresh_token_ttl, &grant, &account);
   if (!rotation.ok()) return Unavailable(rotation.status());
   if (*rotation == Redemption::kReplayed) {
@@ -183,7 +193,11 @@ http::Response Provider::GrantRefreshToken(const Client& client, const http::For
   auto issued = MintTokens(client, &*account, scope, "", grant.sid, grant.auth_time, grant.id,
                            HasScope(scope, "openid"));
   if (!issued.ok()) return Unavailable(issued.status());
-  return JsonResponse(TokenBody(*issued, next));
+  // The rotation moved the grant to this generation; the token is its sealed name.
+  auto next =
+      SealRefreshToken({grant.id, grant.refresh_generation.value_or(0)}, code_key_, random_);
+  if (!next.ok()) return Unavailable(next.status());
+  return JsonResponse(TokenBody(*issued, *next));
 }
 
 http::Response Provider::GrantClientCredentials(const Client& client, const http::FormData& form) {

@@ -7,6 +7,7 @@
 #include "crypto/encoding.h"
 #include "identity/identity_store.h"
 #include "jose/jws.h"
+#include "oidc/authorize/sealed_code.h"
 #include "oidc/claims.h"
 #include "oidc/protocol.h"
 #include "oidc/token/issued.h"
@@ -120,6 +121,19 @@ StatusOr<AccessTokenClaims> Provider::VerifyAccessToken(std::string_view token,
   }
   if (account != nullptr) *account = std::move(state.account);
   return c;
+}
+
+StatusOr<Grant> Provider::FindRefreshGrant(std::string_view token) {
+  auto opened = OpenRefreshToken(token, code_key_);
+  if (!opened.ok()) {
+    if (opened.status().code() == StatusCode::kPermissionDenied)
+      return NotFoundError("not a refresh token of this Network");
+    return UnavailableError(opened.status().ToString());
+  }
+  auto grant = store_.FindGrantByRefreshToken(*opened, clock_.NowSeconds());
+  if (!grant.ok() && grant.status().code() != StatusCode::kNotFound)
+    return UnavailableError(grant.status().ToString());
+  return grant;
 }
 
 StatusOr<AccessTokenClaims> Provider::VerifyAccessTokenSignature(std::string_view token) {
