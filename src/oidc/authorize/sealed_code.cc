@@ -140,32 +140,44 @@ StatusOr<std::string> SealRefreshToken(const RefreshToken& t, std::string_view k
   return crypto::Base64UrlEncode(sealed);
 }
 
-StatusOr<RefreshToken> OpenRefreshToken(std::string_view token, std::string_view key) {
-  if (token.size() > kMaxRefreshTokenChars) return PermissionDeniedError("refresh token too long");
-  auto sealed = crypto::Base64UrlDecode(token);
-  if (!sealed) return PermissionDeniedError("refresh token is not base64url");
-  auto record = crypto::OpenMany(key, *sealed, kRefreshAssociated);
+namespace {
+
+// The sealed bytes and the plaintext record of `value`, a sealed `what` of at most `max_chars`
+// characters. Errors: kPermissionDenied for anything that does not open; kInvalidArgument for
+// a key that is not 32 bytes.
+struct Opened {
+  std::string sealed;
+  std::string record;
+};
+StatusOr<Opened> OpenSealed(std::string_view value, size_t max_chars, std::string_view key,
+                            std::string_view associated, const std::string& what) {
+  if (value.size() > max_chars) return PermissionDeniedError(what + " too long");
+  auto sealed = crypto::Base64UrlDecode(value);
+  if (!sealed) return PermissionDeniedError(what + " is not base64url");
+  auto record = crypto::OpenMany(key, *sealed, associated);
   if (!record.ok()) {
     if (record.status().code() == StatusCode::kInvalidArgument) return record.status();
-    return PermissionDeniedError("not a refresh token of this Network");
+    return PermissionDeniedError("not a " + what + " of this Network");
   }
-  auto t = DecodeRefreshRecord(*record);
+  return Opened{std::move(*sealed), std::move(*record)};
+}
+
+}  // namespace
+
+StatusOr<RefreshToken> OpenRefreshToken(std::string_view token, std::string_view key) {
+  PORTICO_ASSIGN_OR_RETURN(Opened opened, OpenSealed(token, kMaxRefreshTokenChars, key,
+                                                     kRefreshAssociated, "refresh token"));
+  auto t = DecodeRefreshRecord(opened.record);
   if (!t) return PermissionDeniedError("malformed refresh token");
   return std::move(*t);
 }
 
 StatusOr<AuthorizationCode> OpenCode(std::string_view code, std::string_view key) {
-  if (code.size() > kMaxCodeChars) return PermissionDeniedError("authorization code too long");
-  auto sealed = crypto::Base64UrlDecode(code);
-  if (!sealed) return PermissionDeniedError("authorization code is not base64url");
-  auto record = crypto::OpenMany(key, *sealed, kAssociated);
-  if (!record.ok()) {
-    if (record.status().code() == StatusCode::kInvalidArgument) return record.status();
-    return PermissionDeniedError("not an authorization code of this Network");
-  }
-  auto c = DecodeCodeRecord(*record);
+  PORTICO_ASSIGN_OR_RETURN(Opened opened,
+                           OpenSealed(code, kMaxCodeChars, key, kAssociated, "authorization code"));
+  auto c = DecodeCodeRecord(opened.record);
   if (!c) return PermissionDeniedError("malformed authorization code");
-  c->code_id = sealed->substr(0, crypto::kManyNonceBytes);
+  c->code_id = opened.sealed.substr(0, crypto::kManyNonceBytes);
   return std::move(*c);
 }
 
