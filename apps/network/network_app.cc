@@ -283,14 +283,15 @@ StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& co
   PORTICO_ASSIGN_OR_RETURN(std::string pairwise_key, secret("pairwise"));
   // Derived from the key-encryption key, which lives in configuration, never in the database:
   // a copy of the database alone cannot mint authorization codes or refresh tokens (design
-  // records 0014 and 0017). The two kinds are told apart by their associated data.
-  std::string code_key = crypto::HmacSha256(kek, "portico authorization-code key");
+  // records 0014 and 0017). The two kinds are told apart by their associated data. The label
+  // predates refresh tokens; changing it would change the key.
+  std::string sealing_key = crypto::HmacSha256(kek, "portico authorization-code key");
   p.clients = std::make_unique<oidc::ClientRegistry>(*p.oidc_store, client_secret_key, now,
                                                      crypto::SecureRandom::Get(), p.public_url,
                                                      p.public_url + "/token");
   p.provider = std::make_unique<oidc::Provider>(
-      oidc::ProviderOptions{p.public_url}, *p.oidc_store, *p.store, *p.web, *p.keys, *p.clients,
-      now, crypto::SecureRandom::Get(), pairwise_key, code_key);
+      oidc::ProviderOptions{p.public_url}, *p.oidc_store, *p.web, *p.keys, *p.clients, now,
+      crypto::SecureRandom::Get(), pairwise_key, sealing_key);
   p.provider->RegisterRoutes(p.router);
   p.sites = std::make_unique<oidc::SiteDirectory>(*p.oidc_store, now);
   p.web->SetSitesView(p.sites.get());

@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include "crypto/sodium.h"
+
 namespace portico::crypto {
 namespace {
 
@@ -11,12 +13,6 @@ constexpr size_t kTagBytes = 16;
 
 const unsigned char* U(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
-}
-
-// sodium_init picks the fastest implementations; it is thread-safe and idempotent.
-void InitSodium() {
-  static const bool ready = sodium_init() >= 0;
-  (void)ready;
 }
 
 }  // namespace
@@ -72,7 +68,7 @@ StatusOr<std::string> SealMany(std::string_view key, std::string_view plaintext,
   static_assert(kManyTagBytes == crypto_aead_xchacha20poly1305_ietf_ABYTES);
   if (key.size() != crypto_aead_xchacha20poly1305_ietf_KEYBYTES)
     return InvalidArgumentError("XChaCha20-Poly1305 needs a 32-byte key");
-  InitSodium();
+  EnsureSodium();
   std::string out = random.Bytes(kManyNonceBytes);
   out.resize(kManyNonceBytes + plaintext.size() + kManyTagBytes);
   auto* cipher = reinterpret_cast<unsigned char*>(out.data()) + kManyNonceBytes;
@@ -89,7 +85,7 @@ StatusOr<std::string> OpenMany(std::string_view key, std::string_view sealed,
     return InvalidArgumentError("XChaCha20-Poly1305 needs a 32-byte key");
   if (sealed.size() < kManyNonceBytes + kManyTagBytes)
     return PermissionDeniedError("sealed value too short");
-  InitSodium();
+  EnsureSodium();
   std::string_view cipher = sealed.substr(kManyNonceBytes);
   std::string plain(cipher.size() - kManyTagBytes, '\0');
   unsigned long long written = 0;

@@ -6,22 +6,9 @@
 #include <cstdlib>
 
 #include "crypto/digest.h"
+#include "crypto/sodium.h"
 
 namespace portico::crypto {
-namespace {
-
-void EnsureSodium() {
-  static const bool ready = [] {
-    if (sodium_init() < 0) {
-      std::fputs("fatal: libsodium failed to initialize\n", stderr);
-      std::abort();
-    }
-    return true;
-  }();
-  (void)ready;
-}
-
-}  // namespace
 
 PasswordHasher::PasswordHasher(PasswordHashParams params, std::string pepper)
     : params_(params), pepper_(std::move(pepper)) {

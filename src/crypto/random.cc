@@ -2,22 +2,16 @@
 
 #include <sodium.h>
 
-#include <cstdio>
-#include <cstdlib>
-
 #include "crypto/encoding.h"
+#include "crypto/sodium.h"
 
 namespace portico::crypto {
 
 std::string SecureRandom::Bytes(size_t n) {
   // libsodium reads the kernel's CSPRNG (getrandom(2)) on every call: no state of its own to
   // reseed or to share after fork, and a third of the cost of OpenSSL's locked DRBG when both
-  // cores ask at once. sodium_init picks the source; it is thread-safe and idempotent.
-  static const bool ready = sodium_init() >= 0;
-  if (!ready) {
-    std::fputs("fatal: the CSPRNG failed\n", stderr);
-    std::abort();
-  }
+  // cores ask at once.
+  EnsureSodium();
   std::string out(n, '\0');
   if (n > 0) randombytes_buf(out.data(), n);  // aborts the process itself if the kernel fails
   return out;

@@ -8,20 +8,18 @@
 
 namespace portico::oidc {
 
-Provider::Provider(ProviderOptions options, OidcStore& store, identity::IdentityStore& identities,
-                   selfservice::SelfServiceWeb& web, KeyManager& keys, ClientRegistry& clients,
-                   Clock& clock, crypto::Random& random, std::string pairwise_key,
-                   std::string code_key)
+Provider::Provider(ProviderOptions options, OidcStore& store, selfservice::SelfServiceWeb& web,
+                   KeyManager& keys, ClientRegistry& clients, Clock& clock, crypto::Random& random,
+                   std::string pairwise_key, std::string sealing_key)
     : options_(std::move(options)),
       store_(store),
-      identities_(identities),
       web_(web),
       keys_(keys),
       clients_(clients),
       clock_(clock),
       random_(random),
       pairwise_key_(std::move(pairwise_key)),
-      code_key_(std::move(code_key)) {
+      sealing_key_(std::move(sealing_key)) {
   SetIssuer(options_.issuer);
   web_.SetReturnOriginResolver(
       [this](std::string_view return_to) { return ReturnOriginFor(return_to); });

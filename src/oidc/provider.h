@@ -23,7 +23,7 @@
 #include "crypto/random.h"
 #include "http/client.h"
 #include "http/router.h"
-#include "identity/identity_store.h"
+#include "identity/account.h"
 #include "oidc/client/client_registry.h"
 #include "oidc/keys/key_manager.h"
 #include "oidc/oidc_store.h"
@@ -53,9 +53,11 @@ struct AccessTokenClaims {
 
 class Provider {
  public:
-  Provider(ProviderOptions options, OidcStore& store, identity::IdentityStore& identities,
-           selfservice::SelfServiceWeb& web, KeyManager& keys, ClientRegistry& clients,
-           Clock& clock, crypto::Random& random, std::string pairwise_key, std::string code_key);
+  // `sealing_key` (32 bytes) seals authorization codes and refresh tokens. The person behind a
+  // token is read through `store`, in the transaction of each token step.
+  Provider(ProviderOptions options, OidcStore& store, selfservice::SelfServiceWeb& web,
+           KeyManager& keys, ClientRegistry& clients, Clock& clock, crypto::Random& random,
+           std::string pairwise_key, std::string sealing_key);
 
   // The tokens one grant step issues (token/issued.h).
   struct Issued;
@@ -126,7 +128,6 @@ class Provider {
 
   ProviderOptions options_;
   OidcStore& store_;
-  identity::IdentityStore& identities_;
   selfservice::SelfServiceWeb& web_;
   KeyManager& keys_;
   ClientRegistry& clients_;
@@ -134,7 +135,7 @@ class Provider {
   crypto::Random& random_;
   std::string pairwise_key_;
   // Seals authorization codes and refresh tokens (authorize/sealed_code.h), 32 bytes.
-  std::string code_key_;
+  std::string sealing_key_;
   std::string discovery_json_;
   http::HttpClient http_client_;
 

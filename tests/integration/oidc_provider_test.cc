@@ -413,6 +413,35 @@ TEST_F(OidcProviderTest, ACodeWorksOnceEvenUnderParallelRedemption) {
   EXPECT_EQ(refused.load(), 7);
 }
 
+// Promise 2 for refresh tokens: the grant moves on from a generation once. The losers present
+// a generation the grant has left, which is reuse, so the grant ends after the one success.
+TEST_F(OidcProviderTest, ARefreshTokenWorksOnceEvenUnderParallelUse) {
+  Browser b = SignedInBrowser("parallel-refresh@example.com");
+  std::string refresh = Str(ParseObject(Exchange(Code(b)).body), "refresh_token");
+  ASSERT_FALSE(refresh.empty());
+  std::mutex mutex;
+  std::vector<std::string> issued;  // the refresh tokens the successes returned
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      HttpResult r = Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh}}, Basic());
+      if (r.status == 200) {
+        std::lock_guard lock(mutex);
+        issued.push_back(Str(ParseObject(r.body), "refresh_token"));
+      } else if (r.status == 400) {
+        ++refused;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(issued.size(), 1u);
+  EXPECT_EQ(refused.load(), 7);
+  // A loser that came after the winner presented a used generation: the grant is over.
+  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", issued[0]}}, Basic()).status,
+            400);
+}
+
 TEST_F(OidcProviderTest, ASecondRedemptionRevokesWhatTheFirstIssued) {
   Browser b = SignedInBrowser("replay@example.com");
   std::string code = Code(b);

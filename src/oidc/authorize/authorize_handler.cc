@@ -376,7 +376,7 @@ http::Response Provider::IssueCode(const AuthorizeRequest& ar, const selfservice
   c.grant_id = "grant_" + std::string(issued_hex) + crypto::RandomToken(random_, 16);
   c.expires_at = c.issued_at + options_.code_ttl;
   // Sealed, not stored: the token endpoint consumes it once (design record 0014).
-  auto code = SealCode(c, code_key_, random_);
+  auto code = SealCode(c, sealing_key_, random_);
   if (!code.ok()) {
     log::Error("authorization_code_not_sealed", {{"status", code.status().ToString()}});
     return RedirectError(ar, wire::kServerError, "", status);

@@ -85,7 +85,7 @@ http::Response Provider::Token(const http::Request& request) {
 http::Response Provider::GrantAuthorizationCode(const Client& client, const http::FormData& form) {
   std::string_view code = form.GetOr("code");
   if (code.empty()) return JsonError(Invalid(wire::kInvalidRequest, "code is required"));
-  auto stored = OpenCode(code, code_key_);
+  auto stored = OpenCode(code, sealing_key_);
   if (!stored.ok()) {
     if (stored.status().code() != StatusCode::kPermissionDenied)
       return Unavailable(stored.status());
@@ -124,7 +124,7 @@ http::Response Provider::GrantAuthorizationCode(const Client& client, const http
   // With offline_access the redemption recorded the grant's first refresh token: generation 1.
   std::string refresh_token;
   if (HasScope(stored->scope, "offline_access")) {
-    auto sealed = SealRefreshToken({stored->grant_id, 1}, code_key_, random_);
+    auto sealed = SealRefreshToken({stored->grant_id, 1}, sealing_key_, random_);
     if (!sealed.ok()) {
       (void)store_.RevokeGrant(stored->grant_id, now);
       return Unavailable(sealed.status());
@@ -144,7 +144,7 @@ http::Response Provider::GrantRefreshToken(const Client& client, const http::For
   if (presented.empty())
     return JsonError(Invalid(wire::kInvalidRequest, "refresh_token is required"));
   // A value that does not open touches nothing (too long, altered, another Network's).
-  auto opened = OpenRefreshToken(presented, code_key_);
+  auto opened = OpenRefreshToken(presented, sealing_key_);
   if (!opened.ok()) {
     if (opened.status().code() != StatusCode::kPermissionDenied)
       return Unavailable(opened.status());
@@ -195,7 +195,7 @@ http::Response Provider::GrantRefreshToken(const Client& client, const http::For
   if (!issued.ok()) return Unavailable(issued.status());
   // The rotation moved the grant to this generation; the token is its sealed name.
   auto next =
-      SealRefreshToken({grant.id, grant.refresh_generation.value_or(0)}, code_key_, random_);
+      SealRefreshToken({grant.id, grant.refresh_generation.value_or(0)}, sealing_key_, random_);
   if (!next.ok()) return Unavailable(next.status());
   return JsonResponse(TokenBody(*issued, *next));
 }

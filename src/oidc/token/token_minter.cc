@@ -5,7 +5,6 @@
 
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
-#include "identity/identity_store.h"
 #include "jose/jws.h"
 #include "oidc/authorize/sealed_code.h"
 #include "oidc/claims.h"
@@ -124,7 +123,7 @@ StatusOr<AccessTokenClaims> Provider::VerifyAccessToken(std::string_view token,
 }
 
 StatusOr<Grant> Provider::FindRefreshGrant(std::string_view token) {
-  auto opened = OpenRefreshToken(token, code_key_);
+  auto opened = OpenRefreshToken(token, sealing_key_);
   if (!opened.ok()) {
     if (opened.status().code() == StatusCode::kPermissionDenied)
       return NotFoundError("not a refresh token of this Network");
