@@ -86,6 +86,22 @@ TEST(Utf8Test, IsValidRejectsStrayAndInvalidBytes) {
   EXPECT_FALSE(IsValid("\xF0\x9F\x98\x28"));  // fourth byte is not a continuation
 }
 
+// IsValid checks ASCII eight bytes at a time: a sequence or a bad byte at any offset, on either
+// side of an eight-byte boundary, must still be judged byte by byte.
+TEST(Utf8Test, IsValidJudgesEveryOffsetInLongText) {
+  const std::string ascii(24, 'a');
+  for (size_t at = 0; at <= ascii.size(); ++at) {
+    std::string text = ascii;
+    EXPECT_TRUE(IsValid(text.insert(at, "\xE2\x82\xAC"))) << at;  // U+20AC
+    text = ascii;
+    EXPECT_FALSE(IsValid(text.insert(at, "\x80"))) << at;
+    text = ascii;
+    EXPECT_FALSE(IsValid(text.insert(at, "\xE2\x82"))) << at;  // truncated
+    text = ascii;
+    EXPECT_FALSE(IsValid(text.insert(at, "\xC0\xAF"))) << at;  // overlong
+  }
+}
+
 TEST(Utf8Test, CountCodePointsCountsCharactersNotBytes) {
   EXPECT_EQ(CountCodePoints(""), 0u);
   EXPECT_EQ(CountCodePoints("abc"), 3u);

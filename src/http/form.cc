@@ -47,8 +47,10 @@ std::string_view TrimSpaces(std::string_view s) {
 }  // namespace
 
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
+  // Written through a pointer into a buffer of the input's size (the output is never longer):
+  // a token-sized form value is decoded without a capacity check per character.
+  std::string out(text.size(), '\0');
+  char* o = out.data();
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c == '%') {
@@ -56,14 +58,13 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_spa
       int hi = HexValue(text[i + 1]);
       int lo = HexValue(text[i + 2]);
       if (hi < 0 || lo < 0) return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
+      *o++ = static_cast<char>(hi * 16 + lo);
       i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out += ' ';
     } else {
-      out += c;
+      *o++ = c == '+' && plus_is_space ? ' ' : c;
     }
   }
+  out.resize(static_cast<size_t>(o - out.data()));
   return out;
 }
 
