@@ -8,13 +8,16 @@
 # (authorize with a session → code, then the code exchange alone, per algorithm), refresh
 # (rotated, each token used once), client_credentials, userinfo (fixed bearer token),
 # introspection (of that token).
-# Load: wrk (1 thread, 32 connections) for the single requests; build/release/bench/oidc_flow_bench
+# Load: wrk (2 threads, 32 connections) for the single requests; build/release/bench/oidc_flow_bench
 # (1 thread, epoll, 32 connections) for the flows. Both servers run at once; only one is loaded
 # at a time, back to back, Portico first. Prints Markdown tables; measures, never asserts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
 conns=32
+# One wrk thread was the bottleneck of the cheapest rows: it left the cores idle a sixth of the
+# time (vmstat) while the server waited for requests. Two threads keep both cores busy.
+wrk_threads=2
 scripts/install-deps.sh bench >/dev/null
 if [[ -z ${OIDC_BENCH_SKIP_BUILD:-} ]]; then  # set it to measure the binaries already built
   cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -107,10 +110,10 @@ results=$data/results.txt
 wrk_row() {
   local row=$1 side=$2 port=$3 pid=$4
   shift 4
-  wrk -t1 -c"$conns" -d1s -H "Host: localhost:$port" "$@" >/dev/null
+  wrk -t"$wrk_threads" -c"$conns" -d1s -H "Host: localhost:$port" "$@" >/dev/null
   local c0 c1
   c0=$(cpu_ticks "$pid")
-  /usr/bin/time -f "%U %S" -o "$data/wrk.time" wrk -t1 -c"$conns" -d"${secs}s" --latency -H "Host: localhost:$port" "$@" >"$data/wrk.txt"
+  /usr/bin/time -f "%U %S" -o "$data/wrk.time" wrk -t"$wrk_threads" -c"$conns" -d"${secs}s" --latency -H "Host: localhost:$port" "$@" >"$data/wrk.txt"
   c1=$(cpu_ticks "$pid")
   local rate p99 errors gen_cpu
   rate=$(awk '/^Requests\/sec:/ {print $2}' "$data/wrk.txt")
@@ -177,9 +180,9 @@ for row in discovery jwks code_rs256 code_es256 steps_rs256 steps_es256 refresh 
   run_row "$row"
 done
 
-python3 - "$results" "$raw_rs256" "$raw_es256" "$p_idle" "$q_idle" "$secs" "$conns" <<'PY'
+python3 - "$results" "$raw_rs256" "$raw_es256" "$p_idle" "$q_idle" "$secs" "$conns" "$wrk_threads" <<'PY'
 import sys
-path, raw_rs, raw_es, p_idle, q_idle, secs, conns = sys.argv[1:]
+path, raw_rs, raw_es, p_idle, q_idle, secs, conns, wrk_threads = sys.argv[1:]
 raw_rs, raw_es, p_idle, q_idle = float(raw_rs), float(raw_es), int(p_idle), int(q_idle)
 rows, order = {}, []
 for line in open(path):
@@ -237,6 +240,6 @@ qmax = max(rows[r]["peer"]["rss"] for r in order)
 print(f"| largest RSS after a run | {mib(pmax)} | {mib(qmax)} |")
 print(f"| Portico's share of the peer's memory (largest RSS after a run) | {100 * pmax / qmax:.0f} % | |")
 print()
-print(f"{conns} connections, {secs} s per row and server after 1 s of warm-up; wrk -t1 for single requests, "
+print(f"{conns} connections, {secs} s per row and server after 1 s of warm-up; wrk -t{wrk_threads} for single requests, "
       "oidc_flow_bench (1 thread) for flows; both servers and the generator share the machine's cores.")
 PY
