@@ -48,9 +48,8 @@ constexpr char kUsage[] =
     "client_secret_basic|client_secret_post|\n"
     "             private_key_jwt|none] [--jwks-file FILE] [--first-party] [--pairwise "
     "[--sector-id HOST]]\n"
-    "             [--id-token-alg RS256|ES256|EdDSA] [--backchannel-logout-uri URI] [--logo-uri "
-    "URI]\n"
-    "             [--home-uri URI] [--unlisted]\n"
+    "             [--id-token-alg RS256|ES256|EdDSA] [--access-token-format jwt|opaque]\n"
+    "             [--backchannel-logout-uri URI] [--logo-uri URI] [--home-uri URI] [--unlisted]\n"
     "       portico-network client list | show <id> | remove <id> | rotate-secret <id>\n"
     "       portico-network keys rotate [--alg RS256|ES256|EdDSA]\n"
     "       portico-network mail list [--limit N] | retry | requeue\n"
@@ -151,9 +150,10 @@ void PrintClient(const portico::oidc::Client& c) {
   for (const auto& u : c.post_logout_redirect_uris)
     std::printf("post-logout uri:     %s\n", u.c_str());
   std::printf(
-      "first party:         %s\nsubject type:        %s (sector %s)\nid token alg:        %s\n",
+      "first party:         %s\nsubject type:        %s (sector %s)\nid token alg:        %s\n"
+      "access tokens:       %s\n",
       c.first_party ? "yes" : "no", c.subject_type.c_str(), c.sector_id.c_str(),
-      c.id_token_alg.c_str());
+      c.id_token_alg.c_str(), c.access_token_format.c_str());
   if (!c.backchannel_logout_uri.empty())
     std::printf("back-channel logout: %s\n", c.backchannel_logout_uri.c_str());
   std::printf("listed:              %s\n", c.listed ? "yes" : "no");
@@ -174,6 +174,7 @@ int ClientCommand(const network::NetworkConfig& config, const Args& args) {
     spec.subject_type = args.switches.count("--pairwise") ? "pairwise" : "public";
     spec.sector_id = args.One("sector-id");
     spec.id_token_alg = args.One("id-token-alg", "RS256");
+    spec.access_token_format = args.One("access-token-format", portico::oidc::kJwtAccessTokens);
     spec.backchannel_logout_uri = args.One("backchannel-logout-uri");
     spec.logo_uri = args.One("logo-uri");
     spec.home_uri = args.One("home-uri");

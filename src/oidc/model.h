@@ -25,6 +25,12 @@ inline constexpr char kClientSecretPost[] = "client_secret_post";
 inline constexpr char kPrivateKeyJwt[] = "private_key_jwt";
 inline constexpr char kNone[] = "none";
 
+// Access token formats a site is registered with (design record 0018): a JWT (RFC 9068) that
+// anyone holding the JWKS can check, or an opaque value sealed under a Network key that only
+// the Network opens (its resource servers introspect it, RFC 7662).
+inline constexpr char kJwtAccessTokens[] = "jwt";
+inline constexpr char kOpaqueAccessTokens[] = "opaque";
+
 struct Client {
   std::string id;
   std::string name;
@@ -36,7 +42,8 @@ struct Client {
   std::string subject_type = "public";  // or "pairwise"
   std::string sector_id;
   std::string id_token_alg = "RS256";
-  std::string jwks;  // JSON, for private_key_jwt
+  std::string access_token_format = kJwtAccessTokens;  // or kOpaqueAccessTokens
+  std::string jwks;                                    // JSON, for private_key_jwt
   std::string backchannel_logout_uri;
   std::string logo_uri;
   std::string home_uri;
@@ -44,6 +51,18 @@ struct Client {
   int64_t created_at = 0;
 
   bool is_public() const { return auth_method == kNone; }
+};
+
+// What an access token says, a JWT's claims (RFC 9068 §2.2) or an opaque token's record.
+struct AccessTokenClaims {
+  std::string subject;
+  std::string client_id;
+  std::string account_id;  // empty for client_credentials tokens; read from the grant
+  std::string scope;
+  std::string jti;  // an opaque token's: its seal's nonce, base64url
+  std::string grant_id;
+  int64_t expires_at = 0;
+  int64_t issued_at = 0;
 };
 
 // What an authorization code stands for; it travels sealed inside the code itself

@@ -39,18 +39,6 @@ struct ProviderOptions {
   int64_t refresh_token_ttl = 30 * 86400;
 };
 
-// What a verified access token says (RFC 9068 §2.2).
-struct AccessTokenClaims {
-  std::string subject;
-  std::string client_id;
-  std::string account_id;  // empty for client_credentials tokens
-  std::string scope;
-  std::string jti;
-  std::string grant_id;
-  int64_t expires_at = 0;
-  int64_t issued_at = 0;
-};
-
 class Provider {
  public:
   // `sealing_key` (32 bytes) seals authorization codes and refresh tokens. The person behind a
@@ -67,16 +55,20 @@ class Provider {
   void SetIssuer(std::string issuer);
   const std::string& issuer() const { return options_.issuer; }
 
-  // Verifies a bearer access token: signature by a published key, typ at+jwt, iss, expiry,
-  // not revoked, grant not revoked. With `account`, also reads the grant's person in the same
+  // Verifies a bearer access token of either format: a JWT (signature by a published key,
+  // typ at+jwt, iss) or an opaque token (opens under the sealing key); then expiry, not
+  // revoked, grant not revoked. With `account`, also reads the grant's person in the same
   // transaction (nullopt for a token without a person, or when the account is gone).
-  // Errors: kUnauthenticated; kUnavailable.
+  // Errors: kNotFound for a value without a dot that is no access token of this Network (it
+  // may be a refresh token); kUnauthenticated for any other refusal; kUnavailable.
   StatusOr<AccessTokenClaims> VerifyAccessToken(
       std::string_view token, std::optional<identity::Account>* account = nullptr);
 
  private:
-  // The signature and claim checks of VerifyAccessToken, without the store (cached).
+  // The signature and claim checks of VerifyAccessToken for a JWT, without the store.
   StatusOr<AccessTokenClaims> VerifyAccessTokenSignature(std::string_view token);
+  // The same, answered from the cache of tokens already verified when it can be.
+  StatusOr<AccessTokenClaims> VerifiedJwtClaims(std::string_view token);
   // The grant of `token` when it is a current refresh token of this Network (sealed, its
   // grant's generation, unexpired). Errors: kNotFound for anything else; kUnavailable.
   StatusOr<Grant> FindRefreshGrant(std::string_view token);

@@ -33,7 +33,9 @@ std::vector<std::string> FromJsonArray(const std::string& text) {
 constexpr char kClientColumns[] =
     "id, name, secret_hash, auth_method, redirect_uris, post_logout_redirect_uris, first_party, "
     "subject_type, "
-    "sector_id, id_token_alg, jwks, backchannel_logout_uri, logo_uri, home_uri, listed, created_at";
+    "sector_id, id_token_alg, jwks, backchannel_logout_uri, logo_uri, home_uri, listed, "
+    "created_at, "
+    "access_token_format";
 
 Client ReadClient(const Statement& s) {
   Client c;
@@ -53,6 +55,7 @@ Client ReadClient(const Statement& s) {
   c.home_uri = s.Text(13);
   c.listed = s.Int(14) != 0;
   c.created_at = s.Int(15);
+  c.access_token_format = s.Text(16);
   return c;
 }
 
@@ -146,7 +149,7 @@ Status SqliteOidcStore::InsertClient(const Client& x) {
   return db_.Write([&](Connection& c) {
     PORTICO_ASSIGN_OR_RETURN(auto s,
                              c.Prepare(std::string("INSERT INTO clients (") + kClientColumns +
-                                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     s.Bind(1, x.id).Bind(2, x.name);
     if (x.secret_hash.empty())
       s.BindNull(3);
@@ -160,7 +163,7 @@ Status SqliteOidcStore::InsertClient(const Client& x) {
         .Bind(9, x.sector_id)
         .Bind(10, x.id_token_alg);
     s.Bind(11, x.jwks).Bind(12, x.backchannel_logout_uri).Bind(13, x.logo_uri).Bind(14, x.home_uri);
-    s.Bind(15, int64_t{x.listed}).Bind(16, x.created_at);
+    s.Bind(15, int64_t{x.listed}).Bind(16, x.created_at).Bind(17, x.access_token_format);
     return s.Run();
   });
 }

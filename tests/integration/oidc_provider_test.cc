@@ -675,6 +675,88 @@ TEST_F(OidcProviderTest, IntrospectionShowsOnlyTheCallersOwnTokens) {
   EXPECT_EQ(site.PostForm("/introspect", {{"token", Str(tokens, "access_token")}}).status, 401);
 }
 
+// Design record 0018: a site registered for opaque access tokens gets sealed values, and they
+// work wherever a JWT access token does — userinfo, introspection, revocation, refresh — and
+// nowhere a JWT would not.
+TEST_F(OidcProviderTest, OpaqueAccessTokensWorkWhereverJwtOnesDo) {
+  oidc::ClientSpec spec;
+  spec.name = "Opaque";
+  spec.redirect_uris = {"https://opaque.example/cb"};
+  spec.first_party = true;
+  spec.access_token_format = oidc::kOpaqueAccessTokens;
+  auto site = server_.app().clients().Register(spec);
+  ASSERT_TRUE(site.ok()) << site.status().ToString();
+  const std::string basic = "Basic " + crypto::Base64Encode(site->client.id + ":" + site->secret);
+  spec.access_token_format = "reference";
+  EXPECT_EQ(server_.app().clients().Register(spec).status().code(), StatusCode::kInvalidArgument);
+
+  Browser b = SignedInBrowser("opaque@example.com");
+  HttpResult auth = b.Get("/authorize?response_type=code&client_id=" + site->client.id +
+                          "&redirect_uri=" + http::PercentEncode("https://opaque.example/cb") +
+                          "&scope=openid%20email%20offline_access&state=s&nonce=n");
+  ASSERT_EQ(auth.status, 302) << auth.body;
+  HttpResult exchanged = Token({{"grant_type", "authorization_code"},
+                                {"code", QueryParam(*auth.Header("location"), "code")},
+                                {"redirect_uri", "https://opaque.example/cb"}},
+                               basic);
+  ASSERT_EQ(exchanged.status, 200) << exchanged.body;
+  json::object tokens = ParseObject(exchanged.body);
+  std::string access = Str(tokens, "access_token");
+  ASSERT_FALSE(access.empty());
+  EXPECT_EQ(access.find('.'), std::string::npos);  // not a JWT: nothing in it to read
+  auto id = jose::DecodeCompact(Str(tokens, "id_token"));
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(Str(id->payload, "at_hash"),
+            crypto::Base64UrlEncode(crypto::Sha256(access).substr(0, 16)));
+
+  HttpResult info = UserInfo(access);
+  ASSERT_EQ(info.status, 200) << info.body;
+  EXPECT_EQ(Str(ParseObject(info.body), "sub"), Str(id->payload, "sub"));
+  Browser rs(server_.port());
+  json::object own =
+      ParseObject(rs.PostForm("/introspect", {{"token", access}}, {{"Authorization", basic}}).body);
+  EXPECT_TRUE(own["active"].as_bool());
+  EXPECT_EQ(Str(own, "token_type"), "Bearer");
+  EXPECT_EQ(Str(own, "client_id"), site->client.id);
+  EXPECT_EQ(Str(own, "sub"), Str(id->payload, "sub"));
+  EXPECT_FALSE(Str(own, "jti").empty());
+  EXPECT_EQ(rs.PostForm("/introspect", {{"token", access}}, {{"Authorization", Basic()}}).body,
+            "{\"active\":false}");  // another site's
+
+  // An access token is no refresh token, and presenting it as one burns nothing.
+  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", access}}, basic).status, 400);
+  EXPECT_EQ(UserInfo(access).status, 200);
+  HttpResult refreshed = Token(
+      {{"grant_type", "refresh_token"}, {"refresh_token", Str(tokens, "refresh_token")}}, basic);
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  std::string access2 = Str(ParseObject(refreshed.body), "access_token");
+  EXPECT_EQ(access2.find('.'), std::string::npos);
+  EXPECT_EQ(UserInfo(access2).status, 200);
+  // A refresh token is no access token.
+  EXPECT_EQ(UserInfo(Str(ParseObject(refreshed.body), "refresh_token")).status, 401);
+
+  // Revoking one access token ends it alone; an altered one never worked.
+  EXPECT_EQ(rs.PostForm("/revoke", {{"token", access}}, {{"Authorization", basic}}).status, 200);
+  EXPECT_EQ(UserInfo(access).status, 401);
+  EXPECT_EQ(rs.PostForm("/introspect", {{"token", access}}, {{"Authorization", basic}}).body,
+            "{\"active\":false}");
+  EXPECT_EQ(UserInfo(access2).status, 200);
+  std::string altered = access2;
+  altered[10] = altered[10] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(UserInfo(altered).status, 401);
+
+  // client_credentials: opaque too, active for its site, and no person behind it.
+  HttpResult cc = Token({{"grant_type", "client_credentials"}}, basic);
+  ASSERT_EQ(cc.status, 200) << cc.body;
+  std::string machine = Str(ParseObject(cc.body), "access_token");
+  EXPECT_EQ(machine.find('.'), std::string::npos);
+  json::object machine_info = ParseObject(
+      rs.PostForm("/introspect", {{"token", machine}}, {{"Authorization", basic}}).body);
+  EXPECT_TRUE(machine_info["active"].as_bool());
+  EXPECT_EQ(Str(machine_info, "sub"), site->client.id);
+  EXPECT_EQ(UserInfo(machine).status, 403);
+}
+
 TEST_F(OidcProviderTest, RevocationEndsOwnTokensOnlyAndAlwaysAnswers200) {
   std::string other_basic = OtherSiteBasic();
   ASSERT_FALSE(other_basic.empty());

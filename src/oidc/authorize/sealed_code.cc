@@ -10,9 +10,10 @@ namespace portico::oidc {
 namespace {
 
 // Binds each seal to its purpose: no other value sealed under a Network key opens as a code,
-// and a code never opens as a refresh token, nor the other way round.
+// and none of a code, a refresh token and an access token opens as one of the others.
 constexpr std::string_view kAssociated = "portico authorization code";
 constexpr std::string_view kRefreshAssociated = "portico refresh token";
+constexpr std::string_view kAccessAssociated = "portico access token";
 constexpr char kVersion = 1;
 
 class Writer {
@@ -140,6 +141,40 @@ StatusOr<std::string> SealRefreshToken(const RefreshToken& t, std::string_view k
   return crypto::Base64UrlEncode(sealed);
 }
 
+std::optional<std::string> EncodeAccessRecord(const AccessTokenClaims& c) {
+  Writer w;
+  w.out() += kVersion;
+  bool fits = w.PutString(c.subject) && w.PutString(c.client_id) && w.PutString(c.scope) &&
+              w.PutString(c.grant_id);
+  if (!fits) return std::nullopt;
+  w.PutInt(c.issued_at);
+  w.PutInt(c.expires_at);
+  return std::move(w.out());
+}
+
+std::optional<AccessTokenClaims> DecodeAccessRecord(std::string_view record) {
+  if (record.empty() || record[0] != kVersion) return std::nullopt;
+  Reader r(record.substr(1));
+  AccessTokenClaims c;
+  c.subject = r.String();
+  c.client_id = r.String();
+  c.scope = r.String();
+  c.grant_id = r.String();
+  c.issued_at = r.Int();
+  c.expires_at = r.Int();
+  if (!r.complete()) return std::nullopt;
+  return c;
+}
+
+StatusOr<std::string> SealAccessToken(const AccessTokenClaims& c, std::string_view key,
+                                      crypto::Random& random) {
+  auto record = EncodeAccessRecord(c);
+  if (!record) return InvalidArgumentError("an access token field is too long");
+  PORTICO_ASSIGN_OR_RETURN(std::string sealed,
+                           crypto::SealMany(key, *record, kAccessAssociated, random));
+  return crypto::Base64UrlEncode(sealed);
+}
+
 namespace {
 
 // The sealed bytes and the plaintext record of `value`, a sealed `what` of at most `max_chars`
@@ -178,6 +213,15 @@ StatusOr<AuthorizationCode> OpenCode(std::string_view code, std::string_view key
   auto c = DecodeCodeRecord(opened.record);
   if (!c) return PermissionDeniedError("malformed authorization code");
   c->code_id = opened.sealed.substr(0, crypto::kManyNonceBytes);
+  return std::move(*c);
+}
+
+StatusOr<AccessTokenClaims> OpenAccessToken(std::string_view token, std::string_view key) {
+  PORTICO_ASSIGN_OR_RETURN(Opened opened, OpenSealed(token, kMaxAccessTokenChars, key,
+                                                     kAccessAssociated, "access token"));
+  auto c = DecodeAccessRecord(opened.record);
+  if (!c) return PermissionDeniedError("malformed access token");
+  c->jti = crypto::Base64UrlEncode(opened.sealed.substr(0, crypto::kManyNonceBytes));
   return std::move(*c);
 }
 

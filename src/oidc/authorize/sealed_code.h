@@ -1,4 +1,5 @@
-// Sealed authorization codes (design record 0014) and refresh tokens (0017).
+// Sealed authorization codes (design record 0014), refresh tokens (0017) and opaque access
+// tokens (0018).
 //
 // The code the authorization endpoint
 // returns carries its own record — client, account, redirect URI, scope, nonce, PKCE
@@ -14,6 +15,10 @@
 // A refresh token is sealed the same way, under the same key, with its own associated data,
 // so neither kind of value ever opens as the other. Its record names the grant and the
 // token's generation; the database keeps only the grant's current generation.
+//
+// An opaque access token (a site registered with that format) is sealed the same way with
+// associated data of its own. Its record is what a JWT access token would say: subject,
+// client, scope, grant, issue and expiry times; its jti is the seal's nonce.
 #pragma once
 
 #include <optional>
@@ -63,5 +68,24 @@ StatusOr<RefreshToken> OpenRefreshToken(std::string_view token, std::string_view
 // The refresh token's plaintext record, exposed for tests and the fuzzer, as for codes.
 std::optional<std::string> EncodeRefreshRecord(const RefreshToken& token);
 std::optional<RefreshToken> DecodeRefreshRecord(std::string_view record);
+
+// The longest opaque access token OpenAccessToken accepts, in characters (one is about 300).
+inline constexpr size_t kMaxAccessTokenChars = 1024;
+
+// Seals `claims` (all but `account_id` and `jti`, which are not part of the record) under the
+// 32-byte `key`. Errors: kInvalidArgument when the key is not 32 bytes or a field is longer
+// than 65,535 bytes.
+StatusOr<std::string> SealAccessToken(const AccessTokenClaims& claims, std::string_view key,
+                                      crypto::Random& random);
+
+// Opens an access token SealAccessToken made under `key`, filling `jti` from the seal's nonce.
+// It does not look at the time. Errors: kPermissionDenied for anything else (too long, not
+// base64url, altered, another key, a code or a refresh token); kInvalidArgument for a key
+// that is not 32 bytes.
+StatusOr<AccessTokenClaims> OpenAccessToken(std::string_view token, std::string_view key);
+
+// The opaque access token's plaintext record, exposed for tests and the fuzzer, as for codes.
+std::optional<std::string> EncodeAccessRecord(const AccessTokenClaims& claims);
+std::optional<AccessTokenClaims> DecodeAccessRecord(std::string_view record);
 
 }  // namespace portico::oidc

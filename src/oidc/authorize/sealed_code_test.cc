@@ -145,5 +145,74 @@ TEST(SealedRefreshTokenTest, TheRecordReaderAcceptsOnlyWhatTheWriterWrote) {
   EXPECT_FALSE(EncodeRefreshRecord({std::string(70'000, 'g'), 1}).has_value());
 }
 
+AccessTokenClaims SampleAccess() {
+  AccessTokenClaims c;
+  c.subject = "pairwise-subject-0123456789";
+  c.client_id = "site_abc";
+  c.scope = "openid email";
+  c.grant_id = "grant_0000000001abc";
+  c.issued_at = 1'700'000'000;
+  c.expires_at = 1'700'000'600;
+  return c;
+}
+
+TEST(SealedAccessTokenTest, OpensToItsClaimsWithTheNonceAsJtiAndOnlyAsAnAccessToken) {
+  auto token = SealAccessToken(SampleAccess(), kKey, crypto::SecureRandom::Get());
+  ASSERT_TRUE(token.ok());
+  EXPECT_LE(token->size(), kMaxAccessTokenChars);
+  // Opaque: no claim shows through, and no dot, so it is never taken for a JWT.
+  EXPECT_EQ(token->find("site_abc"), std::string::npos);
+  EXPECT_EQ(token->find('.'), std::string::npos);
+  auto opened = OpenAccessToken(*token, kKey);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ(opened->subject, SampleAccess().subject);
+  EXPECT_EQ(opened->client_id, "site_abc");
+  EXPECT_EQ(opened->scope, "openid email");
+  EXPECT_EQ(opened->grant_id, SampleAccess().grant_id);
+  EXPECT_EQ(opened->issued_at, SampleAccess().issued_at);
+  EXPECT_EQ(opened->expires_at, SampleAccess().expires_at);
+  EXPECT_TRUE(opened->account_id.empty());  // read from the grant, never from the token
+  EXPECT_EQ(opened->jti.size(), 32u);       // base64url of the 24-byte nonce
+  auto again =
+      OpenAccessToken(*SealAccessToken(SampleAccess(), kKey, crypto::SecureRandom::Get()), kKey);
+  ASSERT_TRUE(again.ok());
+  EXPECT_NE(again->jti, opened->jti);
+  // Same key, other purposes: none of code, refresh token and access token opens as another.
+  std::string code = *SealCode(Sample(), kKey, crypto::SecureRandom::Get());
+  std::string refresh = *SealRefreshToken({"grant_1", 1}, kKey, crypto::SecureRandom::Get());
+  EXPECT_EQ(OpenAccessToken(code, kKey).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(OpenAccessToken(refresh, kKey).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(OpenRefreshToken(*token, kKey).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(OpenCode(*token, kKey).status().code(), StatusCode::kPermissionDenied);
+  // Another key, any changed character, a cut, garbage and oversize are all refused.
+  EXPECT_EQ(OpenAccessToken(*token, std::string(32, 'x')).status().code(),
+            StatusCode::kPermissionDenied);
+  for (size_t i = 0; i < token->size(); ++i) {
+    std::string changed = *token;
+    changed[i] = changed[i] == 'A' ? 'B' : 'A';
+    EXPECT_EQ(OpenAccessToken(changed, kKey).status().code(), StatusCode::kPermissionDenied) << i;
+  }
+  EXPECT_EQ(OpenAccessToken(token->substr(1), kKey).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(OpenAccessToken("not a token", kKey).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(OpenAccessToken(std::string(kMaxAccessTokenChars + 1, 'A'), kKey).status().code(),
+            StatusCode::kPermissionDenied);
+}
+
+TEST(SealedAccessTokenTest, TheRecordReaderAcceptsOnlyWhatTheWriterWrote) {
+  std::string record = *EncodeAccessRecord(SampleAccess());
+  auto back = DecodeAccessRecord(record);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->subject, SampleAccess().subject);
+  EXPECT_EQ(back->expires_at, SampleAccess().expires_at);
+  for (size_t n = 0; n < record.size(); ++n)
+    EXPECT_FALSE(DecodeAccessRecord(record.substr(0, n)).has_value()) << n;
+  EXPECT_FALSE(DecodeAccessRecord(record + "x").has_value());
+  AccessTokenClaims too_long = SampleAccess();
+  too_long.scope = std::string(70'000, 's');
+  EXPECT_FALSE(EncodeAccessRecord(too_long).has_value());
+  EXPECT_EQ(SealAccessToken(too_long, kKey, crypto::SecureRandom::Get()).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace portico::oidc

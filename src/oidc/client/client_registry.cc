@@ -137,6 +137,10 @@ StatusOr<RegisteredClient> ClientRegistry::Register(const ClientSpec& spec) {
     return InvalidArgumentError("subject type must be public or pairwise");
   }
   PORTICO_RETURN_IF_ERROR(jose::ParseAlgorithm(spec.id_token_alg).status());
+  if (spec.access_token_format != kJwtAccessTokens &&
+      spec.access_token_format != kOpaqueAccessTokens) {
+    return InvalidArgumentError("access token format must be jwt or opaque");
+  }
   if (m == kPrivateKeyJwt) {
     boost::system::error_code ec;
     auto jwks = boost::json::parse(spec.jwks, ec);
@@ -161,6 +165,7 @@ StatusOr<RegisteredClient> ClientRegistry::Register(const ClientSpec& spec) {
   c.sector_id =
       spec.sector_id.empty() ? SplitUri(spec.redirect_uris.front())->host : spec.sector_id;
   c.id_token_alg = spec.id_token_alg;
+  c.access_token_format = spec.access_token_format;
   c.jwks = spec.jwks;
   c.backchannel_logout_uri = spec.backchannel_logout_uri;
   c.logo_uri = spec.logo_uri;

@@ -37,7 +37,8 @@ struct ClientSpec {
   std::string subject_type = "public";
   std::string sector_id;  // default: the host of the first redirect URI
   std::string id_token_alg = "RS256";
-  std::string jwks;  // required for private_key_jwt
+  std::string access_token_format = kJwtAccessTokens;  // or kOpaqueAccessTokens
+  std::string jwks;                                    // required for private_key_jwt
   std::string backchannel_logout_uri;
   std::string logo_uri;
   std::string home_uri;

@@ -19,42 +19,45 @@ http::Response Provider::Introspect(const http::Request& request) {
   if (token.empty()) return JsonError({wire::kInvalidRequest, "token is required", "", 400});
   boost::json::object inactive;
   inactive["active"] = false;
-  if (token.find('.') != std::string_view::npos) {
-    std::optional<identity::Account> account;
-    auto claims = VerifyAccessToken(token, &account);
-    if (claims.status().code() == StatusCode::kUnavailable) {
-      return JsonError({wire::kTemporarilyUnavailable, "please retry", "", 503});
+  if (token.find('.') == std::string_view::npos) {
+    // A refresh token, or an opaque access token (design record 0018): the two are sealed
+    // with different associated data, so a value opens as one of them at most.
+    auto grant = FindRefreshGrant(token);
+    if (!grant.ok() && grant.status().code() != StatusCode::kNotFound) {
+      return JsonError(
+          {wire::kTemporarilyUnavailable, "please retry", grant.status().ToString(), 503});
     }
-    if (!claims.ok() || claims->client_id != client->id) return JsonResponse(inactive);
-    // A token of a locked account is no longer active (userinfo refuses it too).
-    if (!claims->account_id.empty() && (!account || account->disabled_at))
-      return JsonResponse(inactive);
-    boost::json::object out;
-    out["active"] = true;
-    out["scope"] = claims->scope;
-    out["client_id"] = claims->client_id;
-    out["sub"] = claims->subject;
-    out["exp"] = claims->expires_at;
-    out["iat"] = claims->issued_at;
-    out["iss"] = options_.issuer;
-    out["jti"] = claims->jti;
-    out["token_type"] = "Bearer";
-    return JsonResponse(out);
+    if (grant.ok()) {
+      if (grant->revoked_at || grant->client_id != client->id) return JsonResponse(inactive);
+      boost::json::object out;
+      out["active"] = true;
+      out["scope"] = grant->scope;
+      out["client_id"] = grant->client_id;
+      out["sub"] = SubjectFor(*client, grant->account_id, pairwise_key_);
+      out["iss"] = options_.issuer;
+      out["token_type"] = "refresh_token";
+      return JsonResponse(out);
+    }
   }
-  auto grant = FindRefreshGrant(token);
-  if (!grant.ok() && grant.status().code() != StatusCode::kNotFound) {
-    return JsonError(
-        {wire::kTemporarilyUnavailable, "please retry", grant.status().ToString(), 503});
+  std::optional<identity::Account> account;
+  auto claims = VerifyAccessToken(token, &account);
+  if (claims.status().code() == StatusCode::kUnavailable) {
+    return JsonError({wire::kTemporarilyUnavailable, "please retry", "", 503});
   }
-  if (!grant.ok() || grant->revoked_at || grant->client_id != client->id)
+  if (!claims.ok() || claims->client_id != client->id) return JsonResponse(inactive);
+  // A token of a locked account is no longer active (userinfo refuses it too).
+  if (!claims->account_id.empty() && (!account || account->disabled_at))
     return JsonResponse(inactive);
   boost::json::object out;
   out["active"] = true;
-  out["scope"] = grant->scope;
-  out["client_id"] = grant->client_id;
-  out["sub"] = SubjectFor(*client, grant->account_id, pairwise_key_);
+  out["scope"] = claims->scope;
+  out["client_id"] = claims->client_id;
+  out["sub"] = claims->subject;
+  out["exp"] = claims->expires_at;
+  out["iat"] = claims->issued_at;
   out["iss"] = options_.issuer;
-  out["token_type"] = "refresh_token";
+  out["jti"] = claims->jti;
+  out["token_type"] = "Bearer";
   return JsonResponse(out);
 }
 

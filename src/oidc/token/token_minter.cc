@@ -1,6 +1,7 @@
-// Minting and verifying the provider's JWTs: ID tokens (OIDC Core §2, §3.1.3.6) signed with the
-// site's registered algorithm, and access tokens (RFC 9068) always signed with ES256 — an
-// order of magnitude cheaper than RS256 — so a code exchange costs one RS256 signature at most.
+// Minting and verifying the provider's tokens: ID tokens (OIDC Core §2, §3.1.3.6) signed with
+// the site's registered algorithm, and access tokens in the site's format: JWTs (RFC 9068)
+// always signed with ES256 — an order of magnitude cheaper than RS256 — so a code exchange
+// costs one RS256 signature at most, or opaque tokens sealed under a Network key (0018).
 #include <boost/json/object.hpp>
 
 #include "crypto/digest.h"
@@ -36,8 +37,6 @@ StatusOr<Provider::Issued> Provider::MintTokens(const Client& client,
                                                 const std::string& sid, int64_t auth_time,
                                                 const std::string& grant_id, bool with_id_token) {
   auto snapshot = keys_.Current();
-  const jose::SigningKey* at_key = keys_.Active(*snapshot, jose::Algorithm::kES256);
-  if (at_key == nullptr) return UnavailableError("no active ES256 key");
   int64_t now = clock_.NowSeconds();
   Issued out;
   out.scope = scope;
@@ -48,21 +47,35 @@ StatusOr<Provider::Issued> Provider::MintTokens(const Client& client,
     return PermissionDeniedError("the account is locked");
   std::string subject = account ? SubjectFor(client, account->id, pairwise_key_) : client.id;
 
-  boost::json::object at;
-  at["iss"] = options_.issuer;
-  at["sub"] = subject;
-  at["aud"] = options_.issuer;
-  at["client_id"] = client.id;
-  at["iat"] = now;
-  at["exp"] = now + options_.access_token_ttl;
-  at["jti"] = crypto::RandomToken(random_, 16);
-  at["scope"] = scope;
-  if (account) {
-    at["auth_time"] = auth_time;
-    at["sid"] = sid;
+  if (client.access_token_format == kOpaqueAccessTokens) {
+    // Design record 0018: the record a JWT would carry, sealed; no signature.
+    AccessTokenClaims record;
+    record.subject = subject;
+    record.client_id = client.id;
+    record.scope = scope;
+    record.grant_id = grant_id;
+    record.issued_at = now;
+    record.expires_at = now + options_.access_token_ttl;
+    PORTICO_ASSIGN_OR_RETURN(out.access_token, SealAccessToken(record, sealing_key_, random_));
+  } else {
+    const jose::SigningKey* at_key = keys_.Active(*snapshot, jose::Algorithm::kES256);
+    if (at_key == nullptr) return UnavailableError("no active ES256 key");
+    boost::json::object at;
+    at["iss"] = options_.issuer;
+    at["sub"] = subject;
+    at["aud"] = options_.issuer;
+    at["client_id"] = client.id;
+    at["iat"] = now;
+    at["exp"] = now + options_.access_token_ttl;
+    at["jti"] = crypto::RandomToken(random_, 16);
+    at["scope"] = scope;
+    if (account) {
+      at["auth_time"] = auth_time;
+      at["sid"] = sid;
+    }
+    if (!grant_id.empty()) at["gid"] = grant_id;
+    PORTICO_ASSIGN_OR_RETURN(out.access_token, jose::SignCompact(*at_key, at, "at+jwt"));
   }
-  if (!grant_id.empty()) at["gid"] = grant_id;
-  PORTICO_ASSIGN_OR_RETURN(out.access_token, jose::SignCompact(*at_key, at, "at+jwt"));
 
   if (with_id_token && account) {
     PORTICO_ASSIGN_OR_RETURN(jose::Algorithm alg, jose::ParseAlgorithm(client.id_token_alg));
@@ -89,26 +102,19 @@ StatusOr<Provider::Issued> Provider::MintTokens(const Client& client,
 
 StatusOr<AccessTokenClaims> Provider::VerifyAccessToken(std::string_view token,
                                                         std::optional<identity::Account>* account) {
-  constexpr size_t kMaxCached = 20000;
-  std::string cache_key = crypto::Sha256(token);
-  std::optional<AccessTokenClaims> cached;
-  {
-    std::lock_guard lock(verified_mutex_);
-    if (auto it = verified_.find(cache_key); it != verified_.end()) cached = it->second;
-  }
-  if (!cached) {
-    PORTICO_ASSIGN_OR_RETURN(AccessTokenClaims checked, VerifyAccessTokenSignature(token));
-    std::lock_guard lock(verified_mutex_);
-    if (verified_.size() >= kMaxCached) {
-      // Drop the expired ones; if all are live, start over (a bound, not a policy).
-      int64_t now = clock_.NowSeconds();
-      std::erase_if(verified_, [now](const auto& e) { return e.second.expires_at <= now; });
-      if (verified_.size() >= kMaxCached) verified_.clear();
+  AccessTokenClaims c;
+  if (token.find('.') == std::string_view::npos) {
+    // An opaque access token (design record 0018): that it opens under the key is its check.
+    auto opened = OpenAccessToken(token, sealing_key_);
+    if (!opened.ok()) {
+      if (opened.status().code() == StatusCode::kPermissionDenied)
+        return NotFoundError("not an access token of this Network");
+      return UnavailableError(opened.status().ToString());
     }
-    verified_.emplace(cache_key, checked);
-    cached = std::move(checked);
+    c = std::move(*opened);
+  } else {
+    PORTICO_ASSIGN_OR_RETURN(c, VerifiedJwtClaims(token));
   }
-  AccessTokenClaims c = std::move(*cached);
   if (c.expires_at <= clock_.NowSeconds()) return UnauthenticatedError("expired");
   PORTICO_ASSIGN_OR_RETURN(auto state,
                            store_.CheckAccessToken(c.jti, c.grant_id, account != nullptr));
@@ -120,6 +126,25 @@ StatusOr<AccessTokenClaims> Provider::VerifyAccessToken(std::string_view token,
   }
   if (account != nullptr) *account = std::move(state.account);
   return c;
+}
+
+StatusOr<AccessTokenClaims> Provider::VerifiedJwtClaims(std::string_view token) {
+  constexpr size_t kMaxCached = 20000;
+  std::string cache_key = crypto::Sha256(token);
+  {
+    std::lock_guard lock(verified_mutex_);
+    if (auto it = verified_.find(cache_key); it != verified_.end()) return it->second;
+  }
+  PORTICO_ASSIGN_OR_RETURN(AccessTokenClaims checked, VerifyAccessTokenSignature(token));
+  std::lock_guard lock(verified_mutex_);
+  if (verified_.size() >= kMaxCached) {
+    // Drop the expired ones; if all are live, start over (a bound, not a policy).
+    int64_t now = clock_.NowSeconds();
+    std::erase_if(verified_, [now](const auto& e) { return e.second.expires_at <= now; });
+    if (verified_.size() >= kMaxCached) verified_.clear();
+  }
+  verified_.emplace(cache_key, checked);
+  return checked;
 }
 
 StatusOr<Grant> Provider::FindRefreshGrant(std::string_view token) {
