@@ -144,3 +144,23 @@ test('OP-Introspection: an active token is described to its own client, and to n
   const pubR = await postForm(s.op, '/introspect', { token: tokens.access_token, client_id: pub.clientId });
   assert.equal(pubR.status, 401, `a public client introspected: ${pubR.status} ${pubR.text}`);
 });
+
+test('Opaque access tokens (design 0018): userinfo, refresh, introspection and revocation take them as they take JWTs', opts, async (t) => {
+  const { reg, config, tokens, claims } = await offlineGrant(t, 'opaque-access', undefined, { accessTokenFormat: 'opaque' });
+  assert.ok(!tokens.access_token.includes('.'), `an opaque site got a JWT: ${tokens.access_token.slice(0, 40)}…`);
+  const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+  assert.equal(info.sub, claims.sub);
+  const intro = await client.tokenIntrospection(config, tokens.access_token);
+  assert.equal(intro.active, true, `own opaque access token: ${JSON.stringify(intro)}`);
+  assert.equal(intro.client_id, reg.clientId);
+  assert.equal(intro.sub, claims.sub);
+  const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token);
+  assert.ok(!refreshed.access_token.includes('.'), 'the refreshed access token is opaque too');
+  assert.equal((await userinfoGet(s.op, refreshed.access_token)).status, 200);
+  await client.tokenRevocation(config, refreshed.access_token);
+  assert.equal((await userinfoGet(s.op, refreshed.access_token)).status, 401, 'a revoked opaque access token still works');
+  assert.equal((await client.tokenIntrospection(config, refreshed.access_token)).active, false);
+  const other = await registerSite(t, s.op, { label: 'opaque-other' });
+  const foreign = await client.tokenIntrospection(await configure(s.op, other), tokens.access_token);
+  assert.deepEqual(foreign, { active: false }, `another client learned about an opaque token: ${JSON.stringify(foreign)}`);
+});

@@ -148,7 +148,7 @@ export class Portico {
   /**
    * Registers a site: `client add` with the given flags. Returns {clientId, secret, output}.
    * spec: {name, redirectUris[], postLogoutRedirectUris[], authMethod, jwksFile, firstParty,
-   *        pairwise, sectorId, idTokenAlg, backchannelLogoutUri}
+   *        pairwise, sectorId, idTokenAlg, accessTokenFormat, backchannelLogoutUri}
    */
   async addClient(spec) {
     const args = ['client', 'add', '--name', spec.name];
@@ -160,6 +160,7 @@ export class Portico {
     if (spec.pairwise) args.push('--pairwise');
     if (spec.sectorId) args.push('--sector-id', spec.sectorId);
     if (spec.idTokenAlg) args.push('--id-token-alg', spec.idTokenAlg);
+    if (spec.accessTokenFormat) args.push('--access-token-format', spec.accessTokenFormat);
     if (spec.backchannelLogoutUri) args.push('--backchannel-logout-uri', spec.backchannelLogoutUri);
     const output = await this.cli(args);
     const field = (name) => {

@@ -53,6 +53,7 @@ export async function registerSite(t, op, options = {}) {
     pairwise: options.pairwise,
     sectorId: options.sectorId,
     idTokenAlg: options.idTokenAlg,
+    accessTokenFormat: options.accessTokenFormat,
     backchannelLogoutUri: options.backchannel ? site.backchannelLogoutUri : undefined,
   });
   if (authMethod === 'client_secret_basic' || authMethod === 'client_secret_post') {
