@@ -6,7 +6,8 @@
 # Rows: discovery, JWKS, code flow with an existing session (authorize + token exchange, per
 # completed exchange; RS256 and ES256 ID tokens), the two steps of that flow measured apart
 # (authorize with a session → code, then the code exchange alone, per algorithm), refresh
-# (rotated, each token used once), client_credentials, userinfo (fixed bearer token),
+# (rotated, each token used once), client_credentials (Portico's JWT access token, and its
+# opaque one, design record 0018; the peer's tokens are opaque), userinfo (fixed bearer token),
 # introspection (of that token).
 # Load: wrk (2 threads, 32 connections) for the single requests; build/release/bench/oidc_flow_bench
 # (1 thread, epoll, 32 connections) for the flows. Both servers run at once; only one is loaded
@@ -55,12 +56,13 @@ echo "== Portico" >&2
 pport=$(free_port)
 export PORTICO_DATA_DIR=$data/portico PORTICO_LISTEN=127.0.0.1:$pport PORTICO_HTTP_ACCESS_LOG=false
 mkdir -p "$PORTICO_DATA_DIR"
-add_client() {  # name alg -> "id secret"
+add_client() {  # name alg [access token format] -> "id secret"
   "$bin" client add --name "$1" --redirect-uri "$redirect" --auth-method client_secret_basic --first-party \
-    --id-token-alg "$2" 2>/dev/null | awk '/^id:/ {id=$2} /^secret:/ {s=$2} END {print id, s}'
+    --id-token-alg "$2" --access-token-format "${3:-jwt}" 2>/dev/null | awk '/^id:/ {id=$2} /^secret:/ {s=$2} END {print id, s}'
 }
 read -r p_rs_id p_rs_secret <<<"$(add_client "Bench RS256" RS256)"
 read -r p_es_id p_es_secret <<<"$(add_client "Bench ES256" ES256)"
+read -r p_op_id p_op_secret <<<"$(add_client "Bench opaque" ES256 opaque)"
 "$bin" serve >"$data/portico.out" 2>"$data/portico.err" &
 ppid=$!
 until grep -q 'ready at' "$data/portico.out" 2>/dev/null; do sleep 0.01; done
@@ -99,6 +101,7 @@ q_cookie=$(jar_cookies "$jar")
 p_at=$("$gen" --port "$pport" --mode once --client-id "$p_rs_id" --client-secret "$p_rs_secret" --cookie "$p_cookie" | json_field access_token)
 q_at=$("$gen" --port "$qport" --mode once --client-id "$q_rs_id" --client-secret "$q_rs_secret" --cookie "$q_cookie" | json_field access_token)
 p_basic=$(basic "$p_rs_id" "$p_rs_secret")
+p_opaque_basic=$(basic "$p_op_id" "$p_op_secret")
 q_basic=$(basic "$q_rs_id" "$q_rs_secret")
 p_idle=$(rss_kb $ppid)
 q_idle=$(rss_kb $qpid)
@@ -152,10 +155,10 @@ run_row() {  # ROW: both sides back to back
   local row=$1
   for side in portico peer; do
     if [[ $side == portico ]]; then
-      port=$pport pid=$ppid cookie=$p_cookie at=$p_at auth=$p_basic
+      port=$pport pid=$ppid cookie=$p_cookie at=$p_at auth=$p_basic opaque_auth=$p_opaque_basic
       rs_id=$p_rs_id rs_secret=$p_rs_secret es_id=$p_es_id es_secret=$p_es_secret
     else
-      port=$qport pid=$qpid cookie=$q_cookie at=$q_at auth=$q_basic
+      port=$qport pid=$qpid cookie=$q_cookie at=$q_at auth=$q_basic opaque_auth=$q_basic
       rs_id=$q_rs_id rs_secret=$q_rs_secret es_id=$q_es_id es_secret=$q_es_secret
     fi
     local url=http://127.0.0.1:$port
@@ -169,13 +172,16 @@ run_row() {  # ROW: both sides back to back
       refresh) flow_row "$row" $side "$port" "$pid" refresh "$rs_id" "$rs_secret" "$cookie" ;;
       client_credentials)
         BENCH_BODY="grant_type=client_credentials" BENCH_AUTH=$auth wrk_row "$row" $side "$port" "$pid" -s bench/oidc_post.lua "$url/token" ;;
+      client_credentials_opaque)  # the peer issues opaque tokens in both rows
+        BENCH_BODY="grant_type=client_credentials" BENCH_AUTH=$opaque_auth wrk_row "$row" $side "$port" "$pid" -s bench/oidc_post.lua "$url/token" ;;
       userinfo) wrk_row "$row" $side "$port" "$pid" -H "Authorization: Bearer $at" "$url/userinfo" ;;
       introspection)
         BENCH_BODY="token=$at" BENCH_AUTH=$auth wrk_row "$row" $side "$port" "$pid" -s bench/oidc_post.lua "$url/introspect" ;;
     esac
   done
 }
-for row in discovery jwks code_rs256 code_es256 steps_rs256 steps_es256 refresh client_credentials userinfo \
+for row in discovery jwks code_rs256 code_es256 steps_rs256 steps_es256 refresh client_credentials \
+  client_credentials_opaque userinfo \
   introspection; do
   run_row "$row"
 done
@@ -201,7 +207,8 @@ names = {
     "exchange_rs256": "code exchange alone, RS256 ID token",
     "authorize_es256": "authorize with a session → code (ES256 site)",
     "exchange_es256": "code exchange alone, ES256 ID token",
-    "refresh": "refresh (rotated, RS256 ID token)", "client_credentials": "client_credentials",
+    "refresh": "refresh (rotated, RS256 ID token)", "client_credentials": "client_credentials (Portico: JWT access token)",
+    "client_credentials_opaque": "client_credentials (Portico: opaque access token)",
     "userinfo": "userinfo (fixed bearer token)", "introspection": "introspection (that access token)",
 }
 mib = lambda kb: f"{kb / 1024:.0f} MiB"

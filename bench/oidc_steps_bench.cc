@@ -5,7 +5,8 @@
 //   build/release/bench/oidc_steps_bench [--benchmark_filter=Exchange]
 // Rows: the raw ES256 signature (OpenSSL, the limit), one JWS sign as the provider does it,
 // authorize with a session → code, the code exchange alone (ES256 and RS256 ID token),
-// client_credentials, userinfo and introspection of one access token.
+// client_credentials (JWT and opaque access tokens), userinfo and introspection of one access
+// token.
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
 
@@ -46,6 +47,7 @@ class Fixture {
     app_->SetPublicUrl("http://localhost:8080");
     es256_ = AddSite("ES256");
     rs256_ = AddSite("RS256");
+    opaque_ = AddSite("ES256", portico::oidc::kOpaqueAccessTokens);
     portico::identity::Field field;
     auto session = app_->accounts().SignUp(
         {"bench@example.com", "correct horse battery staple", "Bench", "Mark"}, {"bench", "::1"},
@@ -65,6 +67,7 @@ class Fixture {
   };
   const Site& es256() const { return es256_; }
   const Site& rs256() const { return rs256_; }
+  const Site& opaque() const { return opaque_; }  // ES256 ID tokens, opaque access tokens
 
   http::Response Call(const http::Request& request) const {
     bool known = false;
@@ -122,12 +125,14 @@ class Fixture {
   NetworkApp& app() const { return *app_; }
 
  private:
-  Site AddSite(const std::string& alg) {
+  Site AddSite(const std::string& alg,
+               const std::string& access_token_format = portico::oidc::kJwtAccessTokens) {
     portico::oidc::ClientSpec spec;
     spec.name = "Bench " + alg;
     spec.redirect_uris = {kRedirect};
     spec.first_party = true;
     spec.id_token_alg = alg;
+    spec.access_token_format = access_token_format;
     auto site = app_->clients().Register(spec);
     if (!site.ok()) throw std::runtime_error(site.status().ToString());
     return {site->client.id,
@@ -136,7 +141,7 @@ class Fixture {
 
   std::filesystem::path dir_;
   std::unique_ptr<NetworkApp> app_;
-  Site es256_, rs256_;
+  Site es256_, rs256_, opaque_;
   std::string cookie_;
 };
 
@@ -207,6 +212,15 @@ void BM_ClientCredentials(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_ClientCredentials);
+
+// The same grant for a site with opaque access tokens (design record 0018): no signature.
+void BM_ClientCredentialsOpaque(benchmark::State& state) {
+  const Fixture& f = TheFixture();
+  http::Request request = f.Post("/token", f.opaque(), "grant_type=client_credentials");
+  for (auto _ : state) Expect(f.Call(request), 200, state);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ClientCredentialsOpaque);
 
 void BM_Userinfo(benchmark::State& state) {
   const Fixture& f = TheFixture();
