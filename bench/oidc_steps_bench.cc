@@ -3,10 +3,10 @@
 // is steadier than a loaded server's throughput on a shared machine, so this is the figure to
 // watch while changing a handler; bench/oidc.sh measures the same steps over HTTP.
 //   build/release/bench/oidc_steps_bench [--benchmark_filter=Exchange]
-// Rows: the raw ES256 signature (OpenSSL, the limit), one JWS sign as the provider does it,
-// authorize with a session → code, the code exchange alone (ES256 and RS256 ID token),
-// client_credentials (JWT and opaque access tokens), userinfo and introspection of one access
-// token.
+// Rows: the raw ES256 signature (OpenSSL, the limit), authorize with a session → code, the
+// code exchange alone (ES256 and RS256 ID token), the whole ES256 code flow on one and on
+// eight threads, client_credentials (JWT and opaque access tokens), userinfo and introspection
+// of one access token.
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
 
@@ -37,7 +37,8 @@ class Fixture {
  public:
   Fixture() {
     char tmpl[] = "/tmp/portico-steps-XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
+    if (::mkdtemp(tmpl) == nullptr) throw std::runtime_error("cannot make a data directory");
+    dir_ = tmpl;
     portico::network::NetworkConfig config;
     config.data_dir = dir_.string();
     config.access_log = false;

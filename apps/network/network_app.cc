@@ -286,12 +286,18 @@ StatusOr<std::unique_ptr<NetworkApp>> NetworkApp::Create(const NetworkConfig& co
   // records 0014 and 0017). The two kinds are told apart by their associated data. The label
   // predates refresh tokens; changing it would change the key.
   std::string sealing_key = crypto::HmacSha256(kek, "portico authorization-code key");
+  // An opaque access token works without a site's credentials, so its key needs both halves:
+  // the key-encryption key and a secret kept in the database (design record 0018). Neither a
+  // copy of the database nor the key-encryption key alone can mint one.
+  PORTICO_ASSIGN_OR_RETURN(std::string access_token_secret, secret("access-token"));
+  std::string access_token_key =
+      crypto::HmacSha256(kek, "portico access-token key " + access_token_secret);
   p.clients = std::make_unique<oidc::ClientRegistry>(*p.oidc_store, client_secret_key, now,
                                                      crypto::SecureRandom::Get(), p.public_url,
                                                      p.public_url + "/token");
   p.provider = std::make_unique<oidc::Provider>(
       oidc::ProviderOptions{p.public_url}, *p.oidc_store, *p.web, *p.keys, *p.clients, now,
-      crypto::SecureRandom::Get(), pairwise_key, sealing_key);
+      crypto::SecureRandom::Get(), pairwise_key, sealing_key, access_token_key);
   p.provider->RegisterRoutes(p.router);
   p.sites = std::make_unique<oidc::SiteDirectory>(*p.oidc_store, now);
   p.web->SetSitesView(p.sites.get());

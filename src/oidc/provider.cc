@@ -10,7 +10,7 @@ namespace portico::oidc {
 
 Provider::Provider(ProviderOptions options, OidcStore& store, selfservice::SelfServiceWeb& web,
                    KeyManager& keys, ClientRegistry& clients, Clock& clock, crypto::Random& random,
-                   std::string pairwise_key, std::string sealing_key)
+                   std::string pairwise_key, std::string sealing_key, std::string access_token_key)
     : options_(std::move(options)),
       store_(store),
       web_(web),
@@ -19,7 +19,8 @@ Provider::Provider(ProviderOptions options, OidcStore& store, selfservice::SelfS
       clock_(clock),
       random_(random),
       pairwise_key_(std::move(pairwise_key)),
-      sealing_key_(std::move(sealing_key)) {
+      sealing_key_(std::move(sealing_key)),
+      access_token_key_(std::move(access_token_key)) {
   SetIssuer(options_.issuer);
   web_.SetReturnOriginResolver(
       [this](std::string_view return_to) { return ReturnOriginFor(return_to); });

@@ -41,11 +41,12 @@ struct ProviderOptions {
 
 class Provider {
  public:
-  // `sealing_key` (32 bytes) seals authorization codes and refresh tokens. The person behind a
-  // token is read through `store`, in the transaction of each token step.
+  // `sealing_key` (32 bytes) seals authorization codes and refresh tokens;
+  // `access_token_key` (32 bytes) seals opaque access tokens (design record 0018). The person
+  // behind a token is read through `store`, in the transaction of each token step.
   Provider(ProviderOptions options, OidcStore& store, selfservice::SelfServiceWeb& web,
            KeyManager& keys, ClientRegistry& clients, Clock& clock, crypto::Random& random,
-           std::string pairwise_key, std::string sealing_key);
+           std::string pairwise_key, std::string sealing_key, std::string access_token_key);
 
   // The tokens one grant step issues (token/issued.h).
   struct Issued;
@@ -56,11 +57,12 @@ class Provider {
   const std::string& issuer() const { return options_.issuer; }
 
   // Verifies a bearer access token of either format: a JWT (signature by a published key,
-  // typ at+jwt, iss) or an opaque token (opens under the sealing key); then expiry, not
-  // revoked, grant not revoked. With `account`, also reads the grant's person in the same
-  // transaction (nullopt for a token without a person, or when the account is gone).
-  // Errors: kNotFound for a value without a dot that is no access token of this Network (it
-  // may be a refresh token); kUnauthenticated for any other refusal; kUnavailable.
+  // typ at+jwt, iss) or an opaque token (opens under the access-token key, and its site is
+  // registered for opaque tokens); then expiry, not revoked, grant not revoked. With `account`,
+  // also reads the grant's person in the same transaction (nullopt for a token without a person, or
+  // when the account is gone). Errors: kNotFound for a value without a dot that is no access token
+  // of this Network (it may be a refresh token); kUnauthenticated for any other refusal;
+  // kUnavailable.
   StatusOr<AccessTokenClaims> VerifyAccessToken(
       std::string_view token, std::optional<identity::Account>* account = nullptr);
 
@@ -128,6 +130,9 @@ class Provider {
   std::string pairwise_key_;
   // Seals authorization codes and refresh tokens (authorize/sealed_code.h), 32 bytes.
   std::string sealing_key_;
+  // Seals opaque access tokens, 32 bytes: it needs the database's secret as well as the
+  // key-encryption key, because such a token is used without a site's credentials.
+  std::string access_token_key_;
   std::string discovery_json_;
   http::HttpClient http_client_;
 

@@ -755,6 +755,72 @@ TEST_F(OidcProviderTest, OpaqueAccessTokensWorkWhereverJwtOnesDo) {
   EXPECT_TRUE(machine_info["active"].as_bool());
   EXPECT_EQ(Str(machine_info, "sub"), site->client.id);
   EXPECT_EQ(UserInfo(machine).status, 403);
+  // The longest scope a site may ask for still makes a token that works; a longer one is
+  // refused up front rather than sealed into a token that could never be opened.
+  std::string scope;
+  for (char c = 'a'; c < 'a' + 9; ++c)
+    scope += std::string(scope.empty() ? "" : " ") + std::string(100, c);
+  HttpResult longest = Token({{"grant_type", "client_credentials"}, {"scope", scope}}, basic);
+  ASSERT_EQ(longest.status, 200) << longest.body;
+  std::string wide = Str(ParseObject(longest.body), "access_token");
+  EXPECT_TRUE(
+      ParseObject(
+          rs.PostForm("/introspect", {{"token", wide}}, {{"Authorization", basic}}).body)["active"]
+          .as_bool());
+  HttpResult too_long =
+      Token({{"grant_type", "client_credentials"}, {"scope", scope + " " + std::string(100, 'z')}},
+            basic);
+  EXPECT_EQ(too_long.status, 400);
+  EXPECT_EQ(Str(ParseObject(too_long.body), "error"), "invalid_scope");
+
+  // Expiry: ten minutes, after which neither userinfo nor introspection takes the token.
+  EXPECT_EQ(own["exp"].as_int64() - own["iat"].as_int64(), 600);
+  server_.clock().Advance(601);
+  EXPECT_EQ(UserInfo(access2).status, 401);
+  EXPECT_EQ(rs.PostForm("/introspect", {{"token", machine}}, {{"Authorization", basic}}).body,
+            "{\"active\":false}");
+}
+
+// An opaque access token belongs to its grant and its site (design record 0018): revoking the
+// grant ends it, and another site cannot revoke it.
+TEST_F(OidcProviderTest, OpaqueAccessTokensEndWithTheirGrantAndOnlyTheirSiteRevokesThem) {
+  oidc::ClientSpec spec;
+  spec.name = "Opaque";
+  spec.redirect_uris = {"https://opaque.example/cb"};
+  spec.first_party = true;
+  spec.access_token_format = oidc::kOpaqueAccessTokens;
+  auto site = server_.app().clients().Register(spec);
+  ASSERT_TRUE(site.ok()) << site.status().ToString();
+  const std::string basic = "Basic " + crypto::Base64Encode(site->client.id + ":" + site->secret);
+  Browser b = SignedInBrowser("opaque-grant@example.com");
+  auto flow = [&]() {
+    HttpResult auth = b.Get("/authorize?response_type=code&client_id=" + site->client.id +
+                            "&redirect_uri=" + http::PercentEncode("https://opaque.example/cb") +
+                            "&scope=openid%20offline_access&nonce=n");
+    EXPECT_EQ(auth.status, 302) << auth.body;
+    return ParseObject(Token({{"grant_type", "authorization_code"},
+                              {"code", QueryParam(auth.Header("location").value_or(""), "code")},
+                              {"redirect_uri", "https://opaque.example/cb"}},
+                             basic)
+                           .body);
+  };
+  json::object tokens = flow();
+  std::string access = Str(tokens, "access_token");
+  ASSERT_EQ(UserInfo(access).status, 200);
+  // Another site's revocation answers 200 and changes nothing.
+  Browser rs(server_.port());
+  EXPECT_EQ(rs.PostForm("/revoke", {{"token", access}}, {{"Authorization", Basic()}}).status, 200);
+  EXPECT_EQ(UserInfo(access).status, 200);
+  // Revoking the refresh token ends the grant, and with it the opaque access token.
+  EXPECT_EQ(
+      rs.PostForm("/revoke", {{"token", Str(tokens, "refresh_token")}}, {{"Authorization", basic}})
+          .status,
+      200);
+  EXPECT_EQ(UserInfo(access).status, 401);
+  EXPECT_EQ(rs.PostForm("/introspect", {{"token", access}}, {{"Authorization", basic}}).body,
+            "{\"active\":false}");
+  // A second grant works on its own.
+  EXPECT_EQ(UserInfo(Str(flow(), "access_token")).status, 200);
 }
 
 TEST_F(OidcProviderTest, RevocationEndsOwnTokensOnlyAndAlwaysAnswers200) {

@@ -69,8 +69,10 @@ StatusOr<RefreshToken> OpenRefreshToken(std::string_view token, std::string_view
 std::optional<std::string> EncodeRefreshRecord(const RefreshToken& token);
 std::optional<RefreshToken> DecodeRefreshRecord(std::string_view record);
 
-// The longest opaque access token OpenAccessToken accepts, in characters (one is about 300).
-inline constexpr size_t kMaxAccessTokenChars = 1024;
+// The longest opaque access token OpenAccessToken accepts, in characters. A person's token is
+// 140 to 300; a site's own (client_credentials) grows with its scope, at most 1,000 bytes,
+// which seals to under 1,500.
+inline constexpr size_t kMaxAccessTokenChars = 2048;
 
 // Seals `claims` (all but `account_id` and `jti`, which are not part of the record) under the
 // 32-byte `key`. Errors: kInvalidArgument when the key is not 32 bytes or a field is longer

@@ -198,6 +198,20 @@ TEST(SealedAccessTokenTest, OpensToItsClaimsWithTheNonceAsJtiAndOnlyAsAnAccessTo
             StatusCode::kPermissionDenied);
 }
 
+// The token endpoint bounds a scope at 1,000 bytes; with the longest subject, client and grant
+// ids the Network makes, the token must still be short enough to open.
+TEST(SealedAccessTokenTest, TheLongestTokenTheNetworkIssuesStillOpens) {
+  AccessTokenClaims longest = SampleAccess();
+  longest.subject = std::string(43, 's');    // a pairwise subject
+  longest.client_id = std::string(21, 'c');  // site_ + 16
+  longest.grant_id = std::string(38, 'g');   // grant_ + 32
+  longest.scope = std::string(1000, 'x');
+  auto token = SealAccessToken(longest, kKey, crypto::SecureRandom::Get());
+  ASSERT_TRUE(token.ok());
+  EXPECT_LE(token->size(), kMaxAccessTokenChars);
+  EXPECT_TRUE(OpenAccessToken(*token, kKey).ok());
+}
+
 TEST(SealedAccessTokenTest, TheRecordReaderAcceptsOnlyWhatTheWriterWrote) {
   std::string record = *EncodeAccessRecord(SampleAccess());
   auto back = DecodeAccessRecord(record);

@@ -224,6 +224,10 @@ http::Response Provider::GrantClientCredentials(const Client& client, const http
     }
     start = end + 1;
   }
+  // The scope travels in the token: bounded, so that any token a site gets can be checked.
+  constexpr size_t kMaxScopeBytes = 1000;
+  if (scope.size() > kMaxScopeBytes)
+    return JsonError(Invalid(wire::kInvalidScope, "scope longer than 1,000 bytes"));
   auto issued = MintTokens(client, nullptr, scope, "", "", 0, "", false);
   if (!issued.ok()) return Unavailable(issued.status());
   return JsonResponse(TokenBody(*issued, ""));

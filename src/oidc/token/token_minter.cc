@@ -56,7 +56,10 @@ StatusOr<Provider::Issued> Provider::MintTokens(const Client& client,
     record.grant_id = grant_id;
     record.issued_at = now;
     record.expires_at = now + options_.access_token_ttl;
-    PORTICO_ASSIGN_OR_RETURN(out.access_token, SealAccessToken(record, sealing_key_, random_));
+    PORTICO_ASSIGN_OR_RETURN(out.access_token, SealAccessToken(record, access_token_key_, random_));
+    // Never hand out a token that OpenAccessToken would refuse unread.
+    if (out.access_token.size() > kMaxAccessTokenChars)
+      return InvalidArgumentError("the access token would be too long");
   } else {
     const jose::SigningKey* at_key = keys_.Active(*snapshot, jose::Algorithm::kES256);
     if (at_key == nullptr) return UnavailableError("no active ES256 key");
@@ -104,13 +107,21 @@ StatusOr<AccessTokenClaims> Provider::VerifyAccessToken(std::string_view token,
                                                         std::optional<identity::Account>* account) {
   AccessTokenClaims c;
   if (token.find('.') == std::string_view::npos) {
-    // An opaque access token (design record 0018): that it opens under the key is its check.
-    auto opened = OpenAccessToken(token, sealing_key_);
+    // An opaque access token (design record 0018): that it opens under the key is its check,
+    // and only a site registered for opaque tokens has any.
+    auto opened = OpenAccessToken(token, access_token_key_);
     if (!opened.ok()) {
       if (opened.status().code() == StatusCode::kPermissionDenied)
         return NotFoundError("not an access token of this Network");
       return UnavailableError(opened.status().ToString());
     }
+    auto site = clients_.Find(opened->client_id);
+    if (!site.ok()) {
+      if (site.status().code() == StatusCode::kNotFound) return UnauthenticatedError("no site");
+      return UnavailableError(site.status().ToString());
+    }
+    if (site->access_token_format != kOpaqueAccessTokens)
+      return UnauthenticatedError("the site does not use opaque access tokens");
     c = std::move(*opened);
   } else {
     PORTICO_ASSIGN_OR_RETURN(c, VerifiedJwtClaims(token));
