@@ -102,6 +102,20 @@ class OidcProviderTest : public ::testing::Test {
                       : "";
   }
 
+  // Registers a first-party site with opaque access tokens (design record 0018) and the
+  // redirect URI https://opaque.example/cb. Returns its id and Basic credentials ("" on failure).
+  std::pair<std::string, std::string> OpaqueSite() {
+    oidc::ClientSpec spec;
+    spec.name = "Opaque";
+    spec.redirect_uris = {"https://opaque.example/cb"};
+    spec.first_party = true;
+    spec.access_token_format = oidc::kOpaqueAccessTokens;
+    auto site = server_.app().clients().Register(spec);
+    EXPECT_TRUE(site.ok()) << site.status().ToString();
+    if (!site.ok()) return {};
+    return {site->client.id, "Basic " + crypto::Base64Encode(site->client.id + ":" + site->secret)};
+  }
+
   // Runs the code flow for a signed-in browser and returns the code.
   std::string Code(Browser& b, const std::string& extra = "") {
     HttpResult r = b.Get(AuthorizeQuery(extra));
@@ -679,19 +693,16 @@ TEST_F(OidcProviderTest, IntrospectionShowsOnlyTheCallersOwnTokens) {
 // work wherever a JWT access token does — userinfo, introspection, revocation, refresh — and
 // nowhere a JWT would not.
 TEST_F(OidcProviderTest, OpaqueAccessTokensWorkWhereverJwtOnesDo) {
+  const auto [site_id, basic] = OpaqueSite();
+  ASSERT_FALSE(site_id.empty());
   oidc::ClientSpec spec;
-  spec.name = "Opaque";
+  spec.name = "Unknown format";
   spec.redirect_uris = {"https://opaque.example/cb"};
-  spec.first_party = true;
-  spec.access_token_format = oidc::kOpaqueAccessTokens;
-  auto site = server_.app().clients().Register(spec);
-  ASSERT_TRUE(site.ok()) << site.status().ToString();
-  const std::string basic = "Basic " + crypto::Base64Encode(site->client.id + ":" + site->secret);
   spec.access_token_format = "reference";
   EXPECT_EQ(server_.app().clients().Register(spec).status().code(), StatusCode::kInvalidArgument);
 
   Browser b = SignedInBrowser("opaque@example.com");
-  HttpResult auth = b.Get("/authorize?response_type=code&client_id=" + site->client.id +
+  HttpResult auth = b.Get("/authorize?response_type=code&client_id=" + site_id +
                           "&redirect_uri=" + http::PercentEncode("https://opaque.example/cb") +
                           "&scope=openid%20email%20offline_access&state=s&nonce=n");
   ASSERT_EQ(auth.status, 302) << auth.body;
@@ -717,7 +728,7 @@ TEST_F(OidcProviderTest, OpaqueAccessTokensWorkWhereverJwtOnesDo) {
       ParseObject(rs.PostForm("/introspect", {{"token", access}}, {{"Authorization", basic}}).body);
   EXPECT_TRUE(own["active"].as_bool());
   EXPECT_EQ(Str(own, "token_type"), "Bearer");
-  EXPECT_EQ(Str(own, "client_id"), site->client.id);
+  EXPECT_EQ(Str(own, "client_id"), site_id);
   EXPECT_EQ(Str(own, "sub"), Str(id->payload, "sub"));
   EXPECT_FALSE(Str(own, "jti").empty());
   EXPECT_EQ(rs.PostForm("/introspect", {{"token", access}}, {{"Authorization", Basic()}}).body,
@@ -753,7 +764,7 @@ TEST_F(OidcProviderTest, OpaqueAccessTokensWorkWhereverJwtOnesDo) {
   json::object machine_info = ParseObject(
       rs.PostForm("/introspect", {{"token", machine}}, {{"Authorization", basic}}).body);
   EXPECT_TRUE(machine_info["active"].as_bool());
-  EXPECT_EQ(Str(machine_info, "sub"), site->client.id);
+  EXPECT_EQ(Str(machine_info, "sub"), site_id);
   EXPECT_EQ(UserInfo(machine).status, 403);
   // The longest scope a site may ask for still makes a token that works; a longer one is
   // refused up front rather than sealed into a token that could never be opened.
@@ -784,17 +795,11 @@ TEST_F(OidcProviderTest, OpaqueAccessTokensWorkWhereverJwtOnesDo) {
 // An opaque access token belongs to its grant and its site (design record 0018): revoking the
 // grant ends it, and another site cannot revoke it.
 TEST_F(OidcProviderTest, OpaqueAccessTokensEndWithTheirGrantAndOnlyTheirSiteRevokesThem) {
-  oidc::ClientSpec spec;
-  spec.name = "Opaque";
-  spec.redirect_uris = {"https://opaque.example/cb"};
-  spec.first_party = true;
-  spec.access_token_format = oidc::kOpaqueAccessTokens;
-  auto site = server_.app().clients().Register(spec);
-  ASSERT_TRUE(site.ok()) << site.status().ToString();
-  const std::string basic = "Basic " + crypto::Base64Encode(site->client.id + ":" + site->secret);
+  const auto [site_id, basic] = OpaqueSite();
+  ASSERT_FALSE(site_id.empty());
   Browser b = SignedInBrowser("opaque-grant@example.com");
   auto flow = [&]() {
-    HttpResult auth = b.Get("/authorize?response_type=code&client_id=" + site->client.id +
+    HttpResult auth = b.Get("/authorize?response_type=code&client_id=" + site_id +
                             "&redirect_uri=" + http::PercentEncode("https://opaque.example/cb") +
                             "&scope=openid%20offline_access&nonce=n");
     EXPECT_EQ(auth.status, 302) << auth.body;
