@@ -828,6 +828,32 @@ TEST_F(OidcProviderTest, OpaqueAccessTokensEndWithTheirGrantAndOnlyTheirSiteRevo
   EXPECT_EQ(UserInfo(Str(flow(), "access_token")).status, 200);
 }
 
+// Only a site registered for opaque access tokens has any (design record 0018): a valid opaque
+// token whose site's record now says `jwt` — changed in the store, as another node or a restored
+// backup would — stops counting, though it still opens under the key.
+TEST_F(OidcProviderTest, AnOpaqueAccessTokenCountsOnlyWhileItsSiteUsesOpaqueTokens) {
+  const auto [site_id, basic] = OpaqueSite();
+  ASSERT_FALSE(site_id.empty());
+  HttpResult cc = Token({{"grant_type", "client_credentials"}}, basic);
+  ASSERT_EQ(cc.status, 200) << cc.body;
+  std::string machine = Str(ParseObject(cc.body), "access_token");
+  Browser rs(server_.port());
+  auto introspect = [&] {
+    return rs.PostForm("/introspect", {{"token", machine}}, {{"Authorization", basic}});
+  };
+  ASSERT_TRUE(ParseObject(introspect().body)["active"].as_bool());
+  auto& store = server_.app().oidc_store();
+  auto record = store.FindClient(site_id);
+  ASSERT_TRUE(record.ok());
+  record->access_token_format = oidc::kJwtAccessTokens;
+  ASSERT_TRUE(store.DeleteClient(site_id).ok());
+  ASSERT_TRUE(store.InsertClient(*record).ok());
+  server_.clock().Advance(1);  // the registry keeps a site for one second
+  HttpResult after = introspect();
+  ASSERT_EQ(after.status, 200) << after.body;  // the same site, still authenticated
+  EXPECT_EQ(after.body, "{\"active\":false}");
+}
+
 TEST_F(OidcProviderTest, RevocationEndsOwnTokensOnlyAndAlwaysAnswers200) {
   std::string other_basic = OtherSiteBasic();
   ASSERT_FALSE(other_basic.empty());
