@@ -68,7 +68,6 @@ struct AccessTokenClaims {
 // What an authorization code stands for; it travels sealed inside the code itself
 // (authorize/sealed_code.h).
 struct AuthorizationCode {
-  std::string code_id;  // the seal's random nonce: the key of its single-use record
   std::string client_id;
   std::string account_id;
   std::string redirect_uri;

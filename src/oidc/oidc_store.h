@@ -63,13 +63,15 @@ class OidcStore {
                                int64_t now) = 0;
 
   // ---- authorization codes ----
-  // Consumes the sealed code `code` (already opened and authenticated) by recording its
-  // `code_id`. kRedeemed: its grant is created, its session (sid) is recorded as signed in to
-  // its site, and — when the code's scope includes offline_access — the grant's first refresh
-  // token (generation 1, expiring at `refresh_expires_at`) is recorded, all atomically. kReplayed:
-  // the id was recorded before (within a day of the code's expiry); the code's grant is revoked
-  // now. kInvalid: expired and never redeemed. With kRedeemed, `*account` is the code's person as
-  // the same transaction read it (nullopt when the account no longer exists).
+  // Consumes the sealed code `code` (already opened and authenticated) by creating the grant
+  // whose id it carries; that id is made for this code alone, so the grant's existence is the
+  // record of the redemption (docs/design/0019). kRedeemed: the grant is created, its session
+  // (sid) is recorded as signed in to its site, and — when the code's scope includes
+  // offline_access — the grant's first refresh token (generation 1, expiring at
+  // `refresh_expires_at`) is recorded, all atomically. kReplayed: the grant existed already
+  // (it is kept at least 30 days); it is revoked now. kInvalid: expired and never redeemed. With
+  // kRedeemed, `*account` is the code's person as the same transaction read it (nullopt when the
+  // account no longer exists).
   virtual StatusOr<Redemption> RedeemCode(const AuthorizationCode& code, int64_t now,
                                           int64_t refresh_expires_at,
                                           std::optional<identity::Account>* account) = 0;

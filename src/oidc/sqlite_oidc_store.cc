@@ -59,6 +59,11 @@ Client ReadClient(const Statement& s) {
   return c;
 }
 
+// How long a grant without a live refresh token is kept, for "sites you have signed in to".
+// The grant row is also the record that its code was redeemed: a replay of the code is
+// recognised, and revokes the grant, for as long as the row exists.
+constexpr int64_t kGrantRetentionSeconds = 30 * 86400;
+
 constexpr char kGrantColumns[] =
     "id, client_id, account_id, scope, sid, auth_time, created_at, revoked_at, "
     "refresh_generation, refresh_expires_at";
@@ -300,30 +305,22 @@ StatusOr<Redemption> SqliteOidcStore::RedeemCode(const AuthorizationCode& x, int
         account->reset();
         if (x.expires_at <= now) {
           // Expired: only a replay of a code that was redeemed in time still means something.
-          PORTICO_ASSIGN_OR_RETURN(
-              auto s,
-              c.Prepare("SELECT 1 FROM code_redemptions WHERE expires_at = ? AND code_id = ?"));
-          s.Bind(1, x.expires_at).BindBlob(2, x.code_id);
+          // Its grant is kept at least 30 days (PurgeExpired), and the replay revokes it.
+          PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("SELECT 1 FROM grants WHERE id = ?"));
+          s.Bind(1, x.grant_id);
           PORTICO_ASSIGN_OR_RETURN(bool seen, s.Step());
           if (seen) result = Redemption::kReplayed;
           return OkStatus();
         }
-        // Promise 2: consume first, act only when exactly this statement added the row.
-        PORTICO_ASSIGN_OR_RETURN(
-            auto u, c.Prepare("INSERT INTO code_redemptions (expires_at, code_id) VALUES (?,?) "
-                              "ON CONFLICT(expires_at, code_id) DO NOTHING"));
-        u.Bind(1, x.expires_at).BindBlob(2, x.code_id);
-        PORTICO_RETURN_IF_ERROR(u.Run());
-        if (c.Changes() != 1) {
-          // RFC 6749 §4.1.2: a second redemption revokes what the first issued (below, durably).
-          result = Redemption::kReplayed;
-          return OkStatus();
-        }
-        // With offline_access, the grant's first refresh token (generation 1) is its record.
+        // Promise 2: consume first. The grant's id is sealed in the code and made for it alone
+        // (docs/design/0019), so inserting the grant is the redemption: act only when exactly
+        // this statement added the row. With offline_access, the grant's first refresh token
+        // (generation 1) is its record.
         const bool offline = HasScope(x.scope, "offline_access");
         PORTICO_ASSIGN_OR_RETURN(auto g,
                                  c.Prepare(std::string("INSERT INTO grants (") + kGrantColumns +
-                                           ") VALUES (?,?,?,?,?,?,?,NULL,?,?)"));
+                                           ") VALUES (?,?,?,?,?,?,?,NULL,?,?) "
+                                           "ON CONFLICT(id) DO NOTHING"));
         g.Bind(1, x.grant_id)
             .Bind(2, x.client_id)
             .Bind(3, x.account_id)
@@ -333,6 +330,11 @@ StatusOr<Redemption> SqliteOidcStore::RedeemCode(const AuthorizationCode& x, int
         g.BindOptional(8, offline ? std::optional<int64_t>(1) : std::nullopt)
             .BindOptional(9, offline ? std::optional<int64_t>(refresh_expires_at) : std::nullopt);
         PORTICO_RETURN_IF_ERROR(g.Run());
+        if (c.Changes() != 1) {
+          // RFC 6749 §4.1.2: a second redemption revokes what the first issued (below, durably).
+          result = Redemption::kReplayed;
+          return OkStatus();
+        }
         PORTICO_ASSIGN_OR_RETURN(
             auto t,
             c.Prepare(
@@ -499,7 +501,6 @@ StatusOr<int> SqliteOidcStore::PurgeExpired(int64_t now) {
   PORTICO_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
     deleted = 0;
     const std::pair<const char*, int64_t> statements[] = {
-        {"DELETE FROM code_redemptions WHERE expires_at < ?", now - 86400},
         {"DELETE FROM revoked_access_tokens WHERE expires_at < ?", now},
         {"DELETE FROM client_assertions WHERE expires_at < ?", now},
         {"DELETE FROM session_sites WHERE first_at < ? AND sid NOT IN (SELECT public_id FROM "
@@ -516,7 +517,7 @@ StatusOr<int> SqliteOidcStore::PurgeExpired(int64_t now) {
     PORTICO_ASSIGN_OR_RETURN(
         auto g, c.Prepare("DELETE FROM grants WHERE created_at < ? AND (revoked_at IS NOT NULL "
                           "OR refresh_expires_at IS NULL OR refresh_expires_at <= ?)"));
-    g.Bind(1, now - 30 * 86400).Bind(2, now);
+    g.Bind(1, now - kGrantRetentionSeconds).Bind(2, now);
     PORTICO_RETURN_IF_ERROR(g.Run());
     deleted += c.Changes();
     return OkStatus();

@@ -484,9 +484,30 @@ TEST_F(OidcProviderTest, ACodeExpiresAfterSixtySecondsAndAReplayAfterThatStillRe
   std::string access = Str(ParseObject(first.body), "access_token");
   server_.clock().Advance(61);
   ASSERT_EQ(UserInfo(access).status, 200);
-  // The code has expired, but its redemption is remembered for a day: a replay still ends it.
+  // The code has expired, but its grant remembers the redemption: a replay still ends it.
   EXPECT_EQ(Exchange(code).status, 400);
   EXPECT_EQ(UserInfo(access).status, 401);
+}
+
+TEST_F(OidcProviderTest, AReplayDaysLaterStillRevokesTheGrantItsCodeCreated) {
+  Browser b = SignedInBrowser("late-replay@example.com");
+  std::string code = Code(b);
+  HttpResult first = Exchange(code);
+  ASSERT_EQ(first.status, 200);
+  std::string refresh = Str(ParseObject(first.body), "refresh_token");
+  // Ten days on, the grant lives on through its refresh token (30 days), and housekeeping has
+  // run: the record that the code was redeemed is the grant itself, so nothing of it is purged.
+  server_.clock().Advance(10 * 86400);
+  ASSERT_TRUE(server_.app().PurgeExpired().ok());
+  HttpResult rotated =
+      Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh}}, Basic());
+  ASSERT_EQ(rotated.status, 200);
+  refresh = Str(ParseObject(rotated.body), "refresh_token");
+  HttpResult replay = Exchange(code);
+  EXPECT_EQ(replay.status, 400);
+  EXPECT_EQ(Str(ParseObject(replay.body), "error"), "invalid_grant");
+  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh}}, Basic()).status,
+            400);
 }
 
 TEST_F(OidcProviderTest, AnAlteredCodeIsRefusedWithoutBurningTheRealOne) {

@@ -212,7 +212,6 @@ StatusOr<AuthorizationCode> OpenCode(std::string_view code, std::string_view key
                            OpenSealed(code, kMaxCodeChars, key, kAssociated, "authorization code"));
   auto c = DecodeCodeRecord(opened.record);
   if (!c) return PermissionDeniedError("malformed authorization code");
-  c->code_id = opened.sealed.substr(0, crypto::kManyNonceBytes);
   return std::move(*c);
 }
 

@@ -5,8 +5,8 @@
 // returns carries its own record — client, account, redirect URI, scope, nonce, PKCE
 // challenge, session, times and the grant it will create — encrypted and authenticated with
 // XChaCha20-Poly1305 under a key only the Network holds. Issuing a code writes nothing; the
-// token endpoint opens it and consumes it once in the database (OidcStore::RedeemCode), keyed
-// by `code_id`, the seal's random 192-bit nonce.
+// token endpoint opens it and consumes it once in the database (OidcStore::RedeemCode), by
+// inserting the grant whose id it carries (docs/design/0019).
 //
 // Wire form: base64url without padding of nonce (24) || ciphertext || tag (16). The plaintext
 // is a version byte followed by the fields in a fixed order (strings as a 2-byte big-endian
@@ -35,20 +35,19 @@ namespace portico::oidc {
 // URI fit well within it.
 inline constexpr size_t kMaxCodeChars = 4096;
 
-// Seals `code` (every field but `code_id`) under the 32-byte `key`. Errors: kInvalidArgument
+// Seals `code` under the 32-byte `key`. Errors: kInvalidArgument
 // when the key is not 32 bytes or a field is longer than 65,535 bytes.
 StatusOr<std::string> SealCode(const AuthorizationCode& code, std::string_view key,
                                crypto::Random& random);
 
-// Opens a code SealCode made under `key`, filling `code_id`. It does not look at the time:
+// Opens a code SealCode made under `key`. It does not look at the time:
 // the caller decides what an expired code means. Errors: kPermissionDenied for anything that
 // is not such a code (too long, not base64url, altered, sealed under another key);
 // kInvalidArgument when the key is not 32 bytes.
 StatusOr<AuthorizationCode> OpenCode(std::string_view code, std::string_view key);
 
 // The plaintext record inside the seal, exposed for tests and the fuzzer. Encode fails only
-// when a field is longer than 65,535 bytes; Decode accepts exactly what Encode produces (it
-// ignores `code_id`, which is not part of the record).
+// when a field is longer than 65,535 bytes; Decode accepts exactly what Encode produces.
 std::optional<std::string> EncodeCodeRecord(const AuthorizationCode& code);
 std::optional<AuthorizationCode> DecodeCodeRecord(std::string_view record);
 
