@@ -69,7 +69,8 @@ class OidcStore {
   // (sid) is recorded as signed in to its site, and — when the code's scope includes
   // offline_access — the grant's first refresh token (generation 1, expiring at
   // `refresh_expires_at`) is recorded, all atomically. kReplayed: the grant existed already
-  // (it is kept at least 30 days); it is revoked now. kInvalid: expired and never redeemed. With
+  // (the code is unexpired, or expired less than a day ago); it is revoked now. kInvalid: expired
+  // and never redeemed, or expired more than a day ago. With
   // kRedeemed, `*account` is the code's person as the same transaction read it (nullopt when the
   // account no longer exists).
   virtual StatusOr<Redemption> RedeemCode(const AuthorizationCode& code, int64_t now,
@@ -107,9 +108,9 @@ class OidcStore {
   virtual StatusOr<std::vector<AccountSite>> ListAccountSites(const std::string& account_id) = 0;
 
   // ---- maintenance ----
-  // Deletes codes a day after they expired (replays within that day still revoke their grant),
-  // revocation records of expired access tokens, grants 30 days old without a live refresh
-  // token, and site records of ended sessions. Returns rows deleted.
+  // Deletes revocation records of expired access tokens, grants 30 days old without a live
+  // refresh token (a grant row is also the record that its code was redeemed), and site records
+  // of ended sessions. Returns rows deleted.
   virtual StatusOr<int> PurgeExpired(int64_t now) = 0;
 
   // ---- access tokens ----

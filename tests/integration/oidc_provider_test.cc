@@ -489,25 +489,41 @@ TEST_F(OidcProviderTest, ACodeExpiresAfterSixtySecondsAndAReplayAfterThatStillRe
   EXPECT_EQ(UserInfo(access).status, 401);
 }
 
-TEST_F(OidcProviderTest, AReplayDaysLaterStillRevokesTheGrantItsCodeCreated) {
+TEST_F(OidcProviderTest, AReplayRevokesForADayAfterTheCodeExpiredAndIsOnlyExpiredAfterThat) {
   Browser b = SignedInBrowser("late-replay@example.com");
-  std::string code = Code(b);
-  HttpResult first = Exchange(code);
-  ASSERT_EQ(first.status, 200);
-  std::string refresh = Str(ParseObject(first.body), "refresh_token");
-  // Ten days on, the grant lives on through its refresh token (30 days), and housekeeping has
-  // run: the record that the code was redeemed is the grant itself, so nothing of it is purged.
-  server_.clock().Advance(10 * 86400);
+  const std::string used = "the code was already used; its tokens are revoked";
+  auto refresh = [&](const std::string& token) {
+    return Token({{"grant_type", "refresh_token"}, {"refresh_token", token}}, Basic());
+  };
+  // Two codes of one session name two grants: each code is its grant's single-use key.
+  std::string early = Code(b);
+  std::string late = Code(b);
+  HttpResult early_tokens = Exchange(early);
+  HttpResult late_tokens = Exchange(late);
+  ASSERT_EQ(early_tokens.status, 200);
+  ASSERT_EQ(late_tokens.status, 200);
+  std::string early_refresh = Str(ParseObject(early_tokens.body), "refresh_token");
+  std::string late_refresh = Str(ParseObject(late_tokens.body), "refresh_token");
+
+  // Within a day of its expiry, after housekeeping, a replay still revokes its grant, and only
+  // that one.
+  server_.clock().Advance(23 * 3600);
   ASSERT_TRUE(server_.app().PurgeExpired().ok());
-  HttpResult rotated =
-      Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh}}, Basic());
+  HttpResult replay = Exchange(early);
+  EXPECT_EQ(replay.status, 400);
+  EXPECT_EQ(Str(ParseObject(replay.body), "error_description"), used);
+  EXPECT_EQ(refresh(early_refresh).status, 400);
+  HttpResult rotated = refresh(late_refresh);
   ASSERT_EQ(rotated.status, 200);
-  refresh = Str(ParseObject(rotated.body), "refresh_token");
-  HttpResult replay = Exchange(code);
+  late_refresh = Str(ParseObject(rotated.body), "refresh_token");
+
+  // More than a day after its expiry it is only an expired code: refused, and nothing revoked.
+  server_.clock().Advance(2 * 3600);
+  replay = Exchange(late);
   EXPECT_EQ(replay.status, 400);
   EXPECT_EQ(Str(ParseObject(replay.body), "error"), "invalid_grant");
-  EXPECT_EQ(Token({{"grant_type", "refresh_token"}, {"refresh_token", refresh}}, Basic()).status,
-            400);
+  EXPECT_EQ(Str(ParseObject(replay.body), "error_description"), "the code is invalid or expired");
+  EXPECT_EQ(refresh(late_refresh).status, 200);
 }
 
 TEST_F(OidcProviderTest, AnAlteredCodeIsRefusedWithoutBurningTheRealOne) {

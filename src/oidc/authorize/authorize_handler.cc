@@ -368,8 +368,10 @@ http::Response Provider::IssueCode(const AuthorizeRequest& ar, const selfservice
   c.auth_time = ctx.active->session.authenticated_at;
   c.include_auth_time = ar.max_age.has_value();
   c.issued_at = clock_.NowSeconds();
-  // The issue time leads the grant id (hex, fixed width, so ids sort by time): new grants land
-  // together at the end of the id index instead of on a random page each.
+  // The grant id is this code's single-use key (design record 0019): redeeming the code inserts
+  // the grant, so the id must be made fresh for each code, never reused or derived. The issue
+  // time leads it (hex, fixed width, so ids sort by time): new grants land together at the end
+  // of the id index instead of on a random page each.
   char issued_hex[24];
   std::snprintf(issued_hex, sizeof issued_hex, "%010llx",
                 static_cast<unsigned long long>(c.issued_at));
