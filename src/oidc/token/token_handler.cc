@@ -135,7 +135,11 @@ http::Response Provider::GrantAuthorizationCode(const Client& client, const http
   // consent) ends it too.
   auto issued = MintTokens(client, &*account, stored->scope, stored->nonce, stored->sid,
                            stored->auth_time, stored->grant_id, true);
-  if (!issued.ok()) return Unavailable(issued.status());
+  if (!issued.ok()) {
+    // The code is spent either way: its grant ends, and a retry with it is a replay.
+    (void)store_.RevokeGrant(stored->grant_id, now);
+    return Unavailable(issued.status());
+  }
   return JsonResponse(TokenBody(*issued, refresh_token));
 }
 
