@@ -69,10 +69,10 @@ class OidcStore {
   // (sid) is recorded as signed in to its site, and — when the code's scope includes
   // offline_access — the grant's first refresh token (generation 1, expiring at
   // `refresh_expires_at`) is recorded, all atomically. kReplayed: the grant existed already
-  // (the code is unexpired, or expired less than a day ago); it is revoked now. kInvalid: expired
-  // and never redeemed, or expired more than a day ago. With
-  // kRedeemed, `*account` is the code's person as the same transaction read it (nullopt when the
-  // account no longer exists).
+  // (the code is unexpired, or expired less than a day ago); it is revoked now. kInvalid:
+  // expired and never redeemed, or expired more than a day ago. With kRedeemed, `*account` is
+  // the code's person as the same transaction read it (nullopt when the account no longer
+  // exists).
   virtual StatusOr<Redemption> RedeemCode(const AuthorizationCode& code, int64_t now,
                                           int64_t refresh_expires_at,
                                           std::optional<identity::Account>* account) = 0;

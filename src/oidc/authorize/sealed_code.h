@@ -35,15 +35,15 @@ namespace portico::oidc {
 // URI fit well within it.
 inline constexpr size_t kMaxCodeChars = 4096;
 
-// Seals `code` under the 32-byte `key`. Errors: kInvalidArgument
-// when the key is not 32 bytes or a field is longer than 65,535 bytes.
+// Seals `code` under the 32-byte `key`. Errors: kInvalidArgument when the key is not 32 bytes
+// or a field is longer than 65,535 bytes.
 StatusOr<std::string> SealCode(const AuthorizationCode& code, std::string_view key,
                                crypto::Random& random);
 
-// Opens a code SealCode made under `key`. It does not look at the time:
-// the caller decides what an expired code means. Errors: kPermissionDenied for anything that
-// is not such a code (too long, not base64url, altered, sealed under another key);
-// kInvalidArgument when the key is not 32 bytes.
+// Opens a code SealCode made under `key`. It does not look at the time: the caller decides
+// what an expired code means. Errors: kPermissionDenied for anything that is not such a code
+// (too long, not base64url, altered, sealed under another key); kInvalidArgument when the key
+// is not 32 bytes.
 StatusOr<AuthorizationCode> OpenCode(std::string_view code, std::string_view key);
 
 // The plaintext record inside the seal, exposed for tests and the fuzzer. Encode fails only
