@@ -2,7 +2,8 @@
 # OpenID Connect endpoints side by side: Portico and the npm package oidc-provider (the peer,
 # bench/peer/server.js), in one run on the same machine, with the raw RS256/ES256 signing rates
 # of this machine measured in the same run.
-#   bench/oidc.sh [seconds]     (default 10 per row and server, plus 1 s of warm-up)
+#   bench/oidc.sh [seconds] [rounds]   (default 10 s per row and server in 2 rounds of 5 s,
+#                                      each after 1 s of warm-up)
 # Rows: discovery, JWKS, code flow with an existing session (authorize + token exchange, per
 # completed exchange; RS256 and ES256 ID tokens), the two steps of that flow measured apart
 # (authorize with a session → code, then the code exchange alone, per algorithm), refresh
@@ -11,10 +12,19 @@
 # introspection (of that token).
 # Load: wrk (2 threads, 32 connections) for the single requests; build/release/bench/oidc_flow_bench
 # (1 thread, epoll, 32 connections) for the flows. Both servers run at once; only one is loaded
-# at a time, back to back, Portico first. Prints Markdown tables; measures, never asserts.
+# at a time, back to back, Portico first, and each row alternates between them round by round
+# (Portico, peer, Portico, peer): a slow stretch of a shared machine then falls on both sides
+# rather than on one. A row's rate is over all its rounds, its p99 the worse round's.
+# Prints Markdown tables; measures, never asserts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-secs=${1:-10}
+total_secs=${1:-10}
+rounds=${2:-2}
+if ! [[ $total_secs =~ ^[0-9]+$ && $rounds =~ ^[0-9]+$ ]] || ((rounds < 1 || total_secs < rounds)); then
+  echo "usage: bench/oidc.sh [seconds] [rounds]   (whole seconds, at least one per round)" >&2
+  exit 2
+fi
+secs=$((total_secs / rounds))  # per round
 conns=32
 # One wrk thread was the bottleneck of the cheapest rows: it left the cores idle a sixth of the
 # time (vmstat) while the server waited for requests. Two threads keep both cores busy.
@@ -151,33 +161,35 @@ step_rows() {
   done <<<"$out"
 }
 
-run_row() {  # ROW: both sides back to back
-  local row=$1
-  for side in portico peer; do
-    if [[ $side == portico ]]; then
-      port=$pport pid=$ppid cookie=$p_cookie at=$p_at auth=$p_basic opaque_auth=$p_opaque_basic
-      rs_id=$p_rs_id rs_secret=$p_rs_secret es_id=$p_es_id es_secret=$p_es_secret
-    else
-      port=$qport pid=$qpid cookie=$q_cookie at=$q_at auth=$q_basic opaque_auth=$q_basic
-      rs_id=$q_rs_id rs_secret=$q_rs_secret es_id=$q_es_id es_secret=$q_es_secret
-    fi
-    local url=http://127.0.0.1:$port
-    case $row in
-      discovery) wrk_row "$row" $side "$port" "$pid" "$url/.well-known/openid-configuration" ;;
-      jwks) wrk_row "$row" $side "$port" "$pid" "$url/jwks" ;;
-      code_rs256) flow_row "$row" $side "$port" "$pid" code "$rs_id" "$rs_secret" "$cookie" ;;
-      code_es256) flow_row "$row" $side "$port" "$pid" code "$es_id" "$es_secret" "$cookie" ;;
-      steps_rs256) step_rows rs256 $side "$port" "$pid" "$rs_id" "$rs_secret" "$cookie" ;;
-      steps_es256) step_rows es256 $side "$port" "$pid" "$es_id" "$es_secret" "$cookie" ;;
-      refresh) flow_row "$row" $side "$port" "$pid" refresh "$rs_id" "$rs_secret" "$cookie" ;;
-      client_credentials)
-        BENCH_BODY="grant_type=client_credentials" BENCH_AUTH=$auth wrk_row "$row" $side "$port" "$pid" -s bench/oidc_post.lua "$url/token" ;;
-      client_credentials_opaque)  # the peer issues opaque tokens in both rows
-        BENCH_BODY="grant_type=client_credentials" BENCH_AUTH=$opaque_auth wrk_row "$row" $side "$port" "$pid" -s bench/oidc_post.lua "$url/token" ;;
-      userinfo) wrk_row "$row" $side "$port" "$pid" -H "Authorization: Bearer $at" "$url/userinfo" ;;
-      introspection)
-        BENCH_BODY="token=$at" BENCH_AUTH=$auth wrk_row "$row" $side "$port" "$pid" -s bench/oidc_post.lua "$url/introspect" ;;
-    esac
+run_row() {  # ROW: both sides back to back, `rounds` times
+  local row=$1 round side
+  for ((round = 1; round <= rounds; round++)); do
+    for side in portico peer; do
+      if [[ $side == portico ]]; then
+        port=$pport pid=$ppid cookie=$p_cookie at=$p_at auth=$p_basic opaque_auth=$p_opaque_basic
+        rs_id=$p_rs_id rs_secret=$p_rs_secret es_id=$p_es_id es_secret=$p_es_secret
+      else
+        port=$qport pid=$qpid cookie=$q_cookie at=$q_at auth=$q_basic opaque_auth=$q_basic
+        rs_id=$q_rs_id rs_secret=$q_rs_secret es_id=$q_es_id es_secret=$q_es_secret
+      fi
+      local url=http://127.0.0.1:$port
+      case $row in
+        discovery) wrk_row "$row" $side "$port" "$pid" "$url/.well-known/openid-configuration" ;;
+        jwks) wrk_row "$row" $side "$port" "$pid" "$url/jwks" ;;
+        code_rs256) flow_row "$row" $side "$port" "$pid" code "$rs_id" "$rs_secret" "$cookie" ;;
+        code_es256) flow_row "$row" $side "$port" "$pid" code "$es_id" "$es_secret" "$cookie" ;;
+        steps_rs256) step_rows rs256 $side "$port" "$pid" "$rs_id" "$rs_secret" "$cookie" ;;
+        steps_es256) step_rows es256 $side "$port" "$pid" "$es_id" "$es_secret" "$cookie" ;;
+        refresh) flow_row "$row" $side "$port" "$pid" refresh "$rs_id" "$rs_secret" "$cookie" ;;
+        client_credentials)
+          BENCH_BODY="grant_type=client_credentials" BENCH_AUTH=$auth wrk_row "$row" $side "$port" "$pid" -s bench/oidc_post.lua "$url/token" ;;
+        client_credentials_opaque)  # the peer issues opaque tokens in both rows
+          BENCH_BODY="grant_type=client_credentials" BENCH_AUTH=$opaque_auth wrk_row "$row" $side "$port" "$pid" -s bench/oidc_post.lua "$url/token" ;;
+        userinfo) wrk_row "$row" $side "$port" "$pid" -H "Authorization: Bearer $at" "$url/userinfo" ;;
+        introspection)
+          BENCH_BODY="token=$at" BENCH_AUTH=$auth wrk_row "$row" $side "$port" "$pid" -s bench/oidc_post.lua "$url/introspect" ;;
+      esac
+    done
   done
 }
 for row in discovery jwks code_rs256 code_es256 steps_rs256 steps_es256 refresh client_credentials \
@@ -186,9 +198,9 @@ for row in discovery jwks code_rs256 code_es256 steps_rs256 steps_es256 refresh 
   run_row "$row"
 done
 
-python3 - "$results" "$raw_rs256" "$raw_es256" "$p_idle" "$q_idle" "$secs" "$conns" "$wrk_threads" <<'PY'
+python3 - "$results" "$raw_rs256" "$raw_es256" "$p_idle" "$q_idle" "$secs" "$conns" "$wrk_threads" "$rounds" <<'PY'
 import sys
-path, raw_rs, raw_es, p_idle, q_idle, secs, conns, wrk_threads = sys.argv[1:]
+path, raw_rs, raw_es, p_idle, q_idle, secs, conns, wrk_threads, rounds = sys.argv[1:]
 raw_rs, raw_es, p_idle, q_idle = float(raw_rs), float(raw_es), int(p_idle), int(q_idle)
 rows, order = {}, []
 for line in open(path):
@@ -197,8 +209,20 @@ for line in open(path):
     if row not in rows:
         rows[row] = {}
         order.append(row)
-    rows[row][side] = dict(rate=float(f[2]), p99=float(f[3]), rss=int(f[4]), cpu=float(f[5]), gen=float(f[6]),
-                           errors=int(f[7]), secs=float(f[8]))
+    run = dict(rate=float(f[2]), p99=float(f[3]), rss=int(f[4]), cpu=float(f[5]), gen=float(f[6]),
+               errors=int(f[7]), secs=float(f[8]))
+    # Rounds add up: requests and seconds (so the rate is over all of them), CPU and errors;
+    # the p99 and the RSS after a run are the worse round's.
+    d = rows[row].get(side)
+    if d is None:
+        rows[row][side] = run
+    else:
+        done = d["rate"] * d["secs"] + run["rate"] * run["secs"]
+        d["secs"] += run["secs"]
+        d["rate"] = done / d["secs"] if d["secs"] else 0.0
+        for k in ("cpu", "gen", "errors"):
+            d[k] += run[k]
+        d["p99"], d["rss"] = max(d["p99"], run["p99"]), max(d["rss"], run["rss"])
 names = {
     "discovery": "discovery", "jwks": "JWKS",
     "code_rs256": "code flow, existing session, RS256 ID token (authorize + exchange)",
@@ -247,6 +271,7 @@ qmax = max(rows[r]["peer"]["rss"] for r in order)
 print(f"| largest RSS after a run | {mib(pmax)} | {mib(qmax)} |")
 print(f"| Portico's share of the peer's memory (largest RSS after a run) | {100 * pmax / qmax:.0f} % | |")
 print()
-print(f"{conns} connections, {secs} s per row and server after 1 s of warm-up; wrk -t{wrk_threads} for single requests, "
+print(f"{conns} connections; per row and server {rounds} rounds of {secs} s, each after 1 s of warm-up, alternating "
+      f"Portico and the peer (p99: the worse round's); wrk -t{wrk_threads} for single requests, "
       "oidc_flow_bench (1 thread) for flows; both servers and the generator share the machine's cores.")
 PY
