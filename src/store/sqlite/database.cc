@@ -131,7 +131,18 @@ int Connection::Changes() const { return sqlite3_changes(db_); }
 
 namespace {
 
+// SQLite keeps memory statistics by default, and counts every allocation under one
+// process-wide mutex: with several connections at work at once (the read pool), threads queue
+// on it and sleep. Nothing here reads those statistics. The setting is only accepted before
+// SQLite initialises itself, so it is made before the first connection opens; if something
+// else in the process initialised SQLite first, it is refused and only costs that mutex.
+void DisableMemoryStatistics() {
+  static std::once_flag once;
+  std::call_once(once, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 StatusOr<sqlite3*> OpenHandle(const std::string& path, bool read_only, int busy_timeout_ms) {
+  DisableMemoryStatistics();
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_NOMUTEX |
               (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
