@@ -245,7 +245,7 @@ for r in order:
           f"{q['p99']:.2f} ms | {mib(p['rss'])} | {mib(q['rss'])} |")
 print(f"| idle (after start-up and one sign-in) | | | | | | {mib(p_idle)} | {mib(q_idle)} |")
 print()
-print("CPU seconds during each measured run (server / load generator), and failed requests or flows:")
+print("CPU seconds during each row's measured runs, all rounds (server / load generator), and failed requests or flows:")
 print()
 print("| row | Portico CPU s | peer CPU s | generator CPU s (Portico run / peer run) | errors (Portico / peer) |")
 print("|---|---:|---:|---:|---:|")
