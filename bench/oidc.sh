@@ -20,8 +20,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 total_secs=${1:-10}
 rounds=${2:-2}
-if ! [[ $total_secs =~ ^[0-9]+$ && $rounds =~ ^[0-9]+$ ]] || ((rounds < 1 || total_secs < rounds)); then
-  echo "usage: bench/oidc.sh [seconds] [rounds]   (whole seconds, at least one per round)" >&2
+# Whole seconds that the rounds divide evenly; the flow generator's exchange mode keeps its
+# codes for warm-up + duration, which must stay under the codes' 60 s (it allows at most 25).
+if ! [[ $total_secs =~ ^[1-9][0-9]*$ && $rounds =~ ^[1-9][0-9]*$ ]] ||
+  ((total_secs % rounds != 0 || total_secs / rounds + 1 > 25)); then
+  echo "usage: bench/oidc.sh [seconds] [rounds]   (seconds a multiple of rounds, at most 24 per round)" >&2
   exit 2
 fi
 secs=$((total_secs / rounds))  # per round
@@ -253,7 +256,6 @@ for r in order:
     p, q = rows[r]["portico"], rows[r]["peer"]
     print(f"| {names[r]} | {p['cpu']:.1f} | {q['cpu']:.1f} | {p['gen']:.1f} / {q['gen']:.1f} | {p['errors']} / {q['errors']} |")
 print()
-s = float(secs)
 c_rs, c_es = rows["exchange_rs256"], rows["exchange_es256"]
 per_cpu = lambda d: d["rate"] * d["secs"] / d["cpu"] if d["cpu"] else 0
 print("| limit or derived figure | Portico | peer |")

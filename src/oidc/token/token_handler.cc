@@ -19,6 +19,17 @@ ProtocolError Invalid(std::string_view error, std::string_view description,
   return ProtocolError{std::string(error), std::string(description), std::string(debug), 400};
 }
 
+// True when every scope value of `requested` (normalised, space-separated) is in `granted`.
+bool WithinScope(std::string_view requested, std::string_view granted) {
+  for (size_t start = 0; start <= requested.size();) {
+    size_t end = requested.find(' ', start);
+    if (end == std::string_view::npos) end = requested.size();
+    if (!HasScope(granted, requested.substr(start, end - start))) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 http::Response Unavailable(const Status& s) {
   if (s.code() == StatusCode::kPermissionDenied || s.code() == StatusCode::kNotFound) {
     return JsonError(ProtocolError{wire::kInvalidGrant, "the account is no longer available",
@@ -107,6 +118,12 @@ http::Response Provider::GrantAuthorizationCode(const Client& client, const http
     (void)store_.RevokeGrant(stored->grant_id, now);
     return JsonError(Invalid(wire::kInvalidGrant, description));
   };
+  // A failure of ours after the code was spent: a retry with the code would only be a replay,
+  // so the answer says to start again rather than to retry.
+  auto spent = [&](const Status& status) {
+    log::Error("token_endpoint_failed", {{"status", status.ToString()}});
+    return refuse("the tokens could not be issued; the code is spent, start the sign-in again");
+  };
   if (stored->client_id != client.id) return refuse("the code was issued to another client");
   if (form.GetOr("redirect_uri") != stored->redirect_uri)
     return refuse("redirect_uri does not match the authorization request");
@@ -125,21 +142,14 @@ http::Response Provider::GrantAuthorizationCode(const Client& client, const http
   std::string refresh_token;
   if (HasScope(stored->scope, "offline_access")) {
     auto sealed = SealRefreshToken({stored->grant_id, 1}, sealing_key_, random_);
-    if (!sealed.ok()) {
-      (void)store_.RevokeGrant(stored->grant_id, now);
-      return Unavailable(sealed.status());
-    }
+    if (!sealed.ok()) return spent(sealed.status());
     refresh_token = std::move(*sealed);
   }
   // The access token names its grant, so revoking the grant (a replayed code, a revoked
   // consent) ends it too.
   auto issued = MintTokens(client, &*account, stored->scope, stored->nonce, stored->sid,
                            stored->auth_time, stored->grant_id, true);
-  if (!issued.ok()) {
-    // The code is spent either way: its grant ends, and a retry with it is a replay.
-    (void)store_.RevokeGrant(stored->grant_id, now);
-    return Unavailable(issued.status());
-  }
+  if (!issued.ok()) return spent(issued.status());
   return JsonResponse(TokenBody(*issued, refresh_token));
 }
 
@@ -156,6 +166,19 @@ http::Response Provider::GrantRefreshToken(const Client& client, const http::For
         Invalid(wire::kInvalidGrant, "the refresh token is invalid, expired or revoked"));
   }
   int64_t now = clock_.NowSeconds();
+  // RFC 6749 §6: a narrower scope may be asked for, never a wider one. A grant's scope never
+  // changes, so it is checked before the rotation: a refused scope must not spend the token
+  // (the site's retry without it would count as reuse and end the grant). Another site's token
+  // is left to the rotation, which refuses it without telling anything of its grant.
+  std::optional<std::string> narrowed;
+  if (auto requested = form.Get("scope")) {
+    narrowed = NormalizeScope(*requested);
+    auto granted = store_.FindGrant(opened->grant_id);
+    if (!granted.ok() && granted.status().code() != StatusCode::kNotFound)
+      return Unavailable(granted.status());
+    if (granted.ok() && granted->client_id == client.id && !WithinScope(*narrowed, granted->scope))
+      return JsonError(Invalid(wire::kInvalidScope, "the scope is wider than the grant"));
+  }
   Grant grant;
   std::optional<identity::Account> account;
   // RFC 6749 §6: the token must belong to this client; the store checks it before it consumes
@@ -176,31 +199,31 @@ http::Response Provider::GrantRefreshToken(const Client& client, const http::For
     return JsonError(
         Invalid(wire::kInvalidGrant, "the refresh token is invalid, expired or revoked"));
   }
-  std::string scope = grant.scope;
-  if (auto requested = form.Get("scope")) {
-    // RFC 6749 §6: a narrower scope may be asked for, never a wider one.
-    std::string narrowed = NormalizeScope(*requested);
-    for (size_t start = 0; start <= narrowed.size();) {
-      size_t end = narrowed.find(' ', start);
-      if (end == std::string::npos) end = narrowed.size();
-      if (!HasScope(grant.scope, std::string_view(narrowed).substr(start, end - start))) {
-        return JsonError(Invalid(wire::kInvalidScope, "the scope is wider than the grant"));
-      }
-      start = end + 1;
-    }
-    scope = narrowed;
-  }
+  // The grant rotated is the one checked above, and a grant's scope never changes; checked
+  // again all the same, so that no path can widen it.
+  if (narrowed && !WithinScope(*narrowed, grant.scope))
+    return JsonError(Invalid(wire::kInvalidScope, "the scope is wider than the grant"));
+  std::string scope = narrowed ? *narrowed : grant.scope;
   if (!account || account->disabled_at) {
     (void)store_.RevokeGrant(grant.id, now);
     return JsonError(Invalid(wire::kInvalidGrant, "the account is no longer available"));
   }
+  // A failure of ours after the rotation: the presented token is spent, and a retry with it
+  // would count as reuse, so the grant ends now and the answer says to sign in again.
+  auto spent = [&](const Status& status) {
+    log::Error("token_endpoint_failed", {{"status", status.ToString()}});
+    (void)store_.RevokeGrant(grant.id, now);
+    return JsonError(Invalid(wire::kInvalidGrant,
+                             "the tokens could not be issued; the refresh token is spent, sign in "
+                             "again"));
+  };
   auto issued = MintTokens(client, &*account, scope, "", grant.sid, grant.auth_time, grant.id,
                            HasScope(scope, "openid"));
-  if (!issued.ok()) return Unavailable(issued.status());
+  if (!issued.ok()) return spent(issued.status());
   // The rotation moved the grant to this generation; the token is its sealed name.
   auto next =
       SealRefreshToken({grant.id, grant.refresh_generation.value_or(0)}, sealing_key_, random_);
-  if (!next.ok()) return Unavailable(next.status());
+  if (!next.ok()) return spent(next.status());
   return JsonResponse(TokenBody(*issued, *next));
 }
 
