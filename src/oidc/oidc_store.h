@@ -25,9 +25,10 @@ namespace portico::oidc {
 
 // The outcome of presenting a code or a refresh token.
 enum class Redemption {
-  kRedeemed,  // first use: proceed
-  kReplayed,  // used before: the grant it produced has been revoked now
-  kInvalid,   // unknown, expired, or of a revoked grant
+  kRedeemed,      // first use: proceed
+  kReplayed,      // used before: the grant it produced has been revoked now
+  kInvalid,       // unknown, expired, or of a revoked grant
+  kScopeTooWide,  // a refresh asking for more than its grant has: nothing was consumed
 };
 
 class OidcStore {
@@ -85,10 +86,13 @@ class OidcStore {
   // when the account no longer exists). kReplayed: an earlier generation, used before; the
   // grant is now revoked. kInvalid: unknown, expired, or its grant is revoked; or the token
   // belongs to another site (RFC 6749 §6), and then nothing is consumed and `*grant` is
-  // filled, so the caller can tell.
+  // filled, so the caller can tell. kScopeTooWide: the token is current and the site's, but
+  // `requested_scope` (when given, normalised) asks for more than the grant has; nothing is
+  // consumed, so the site may try again without it.
   virtual StatusOr<Redemption> RotateRefreshToken(const RefreshToken& presented,
-                                                  const std::string& client_id, int64_t now,
-                                                  int64_t new_expires_at, Grant* grant,
+                                                  const std::string& client_id,
+                                                  const std::optional<std::string>& requested_scope,
+                                                  int64_t now, int64_t new_expires_at, Grant* grant,
                                                   std::optional<identity::Account>* account) = 0;
   // Errors: kNotFound.
   virtual StatusOr<Grant> FindGrant(const std::string& id) = 0;

@@ -47,4 +47,14 @@ bool HasScope(std::string_view scope, std::string_view one) {
   return false;
 }
 
+bool ScopeWithin(std::string_view requested, std::string_view granted) {
+  for (size_t start = 0; start <= requested.size();) {
+    size_t end = requested.find(' ', start);
+    if (end == std::string_view::npos) end = requested.size();
+    if (!HasScope(granted, requested.substr(start, end - start))) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 }  // namespace portico::oidc

@@ -52,5 +52,8 @@ std::string AppendQuery(const std::string& uri, const std::string& name, const s
 
 // Space-separated scope strings (RFC 6749 §3.3).
 bool HasScope(std::string_view scope, std::string_view one);
+// True when every value of the scope string `requested` is in `granted` (RFC 6749 §6: a
+// refresh may narrow a grant's scope, never widen it). An empty value is never within.
+bool ScopeWithin(std::string_view requested, std::string_view granted);
 
 }  // namespace portico::oidc

@@ -361,8 +361,9 @@ StatusOr<Redemption> SqliteOidcStore::RedeemCode(const AuthorizationCode& x, int
 // ---- grants and refresh tokens ----
 
 StatusOr<Redemption> SqliteOidcStore::RotateRefreshToken(
-    const RefreshToken& presented, const std::string& client_id, int64_t now,
-    int64_t new_expires_at, Grant* grant, std::optional<identity::Account>* account) {
+    const RefreshToken& presented, const std::string& client_id,
+    const std::optional<std::string>& requested_scope, int64_t now, int64_t new_expires_at,
+    Grant* grant, std::optional<identity::Account>* account) {
   Redemption result = Redemption::kInvalid;
   PORTICO_RETURN_IF_ERROR(db_.Write(
       [&](Connection& c) {
@@ -392,6 +393,12 @@ StatusOr<Redemption> SqliteOidcStore::RotateRefreshToken(
         // RFC 6749 §6: a current token of another site is refused before it is consumed, so
         // that no site can burn another's token.
         if (grant->client_id != client_id || expired) return OkStatus();
+        // RFC 6749 §6: never wider than the grant. Refused before the token is consumed, so
+        // the site's next try without the scope is no reuse.
+        if (requested_scope && !ScopeWithin(*requested_scope, grant->scope)) {
+          result = Redemption::kScopeTooWide;
+          return OkStatus();
+        }
         // Promise 2: consume first, act only when exactly this statement moved the grant on
         // from the presented generation.
         PORTICO_ASSIGN_OR_RETURN(

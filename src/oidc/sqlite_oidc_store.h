@@ -33,8 +33,9 @@ class SqliteOidcStore final : public OidcStore {
                                   std::optional<identity::Account>* account) override;
 
   StatusOr<Redemption> RotateRefreshToken(const RefreshToken& presented,
-                                          const std::string& client_id, int64_t now,
-                                          int64_t new_expires_at, Grant* grant,
+                                          const std::string& client_id,
+                                          const std::optional<std::string>& requested_scope,
+                                          int64_t now, int64_t new_expires_at, Grant* grant,
                                           std::optional<identity::Account>* account) override;
   StatusOr<Grant> FindGrant(const std::string& id) override;
   StatusOr<Grant> FindGrantByRefreshToken(const RefreshToken& token, int64_t now) override;

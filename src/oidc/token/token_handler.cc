@@ -19,15 +19,16 @@ ProtocolError Invalid(std::string_view error, std::string_view description,
   return ProtocolError{std::string(error), std::string(description), std::string(debug), 400};
 }
 
-// True when every scope value of `requested` (normalised, space-separated) is in `granted`.
-bool WithinScope(std::string_view requested, std::string_view granted) {
-  for (size_t start = 0; start <= requested.size();) {
-    size_t end = requested.find(' ', start);
-    if (end == std::string_view::npos) end = requested.size();
-    if (!HasScope(granted, requested.substr(start, end - start))) return false;
-    start = end + 1;
-  }
-  return true;
+// A failure of ours after a code or a refresh token was spent (signing, sealing): a retry
+// with it could only be a replay or a reuse, so the grant ends now and the answer says to
+// start again rather than to retry. `what` names the spent credential.
+http::Response Spent(OidcStore& store, const std::string& grant_id, int64_t now,
+                     const Status& status, std::string_view what) {
+  log::Error("token_endpoint_failed", {{"status", status.ToString()}});
+  (void)store.RevokeGrant(grant_id, now);
+  return JsonError(Invalid(wire::kInvalidGrant, "the tokens could not be issued; " +
+                                                    std::string(what) +
+                                                    " is spent, start the sign-in again"));
 }
 
 http::Response Unavailable(const Status& s) {
@@ -118,12 +119,6 @@ http::Response Provider::GrantAuthorizationCode(const Client& client, const http
     (void)store_.RevokeGrant(stored->grant_id, now);
     return JsonError(Invalid(wire::kInvalidGrant, description));
   };
-  // A failure of ours after the code was spent: a retry with the code would only be a replay,
-  // so the answer says to start again rather than to retry.
-  auto spent = [&](const Status& status) {
-    log::Error("token_endpoint_failed", {{"status", status.ToString()}});
-    return refuse("the tokens could not be issued; the code is spent, start the sign-in again");
-  };
   if (stored->client_id != client.id) return refuse("the code was issued to another client");
   if (form.GetOr("redirect_uri") != stored->redirect_uri)
     return refuse("redirect_uri does not match the authorization request");
@@ -142,14 +137,14 @@ http::Response Provider::GrantAuthorizationCode(const Client& client, const http
   std::string refresh_token;
   if (HasScope(stored->scope, "offline_access")) {
     auto sealed = SealRefreshToken({stored->grant_id, 1}, sealing_key_, random_);
-    if (!sealed.ok()) return spent(sealed.status());
+    if (!sealed.ok()) return Spent(store_, stored->grant_id, now, sealed.status(), "the code");
     refresh_token = std::move(*sealed);
   }
   // The access token names its grant, so revoking the grant (a replayed code, a revoked
   // consent) ends it too.
   auto issued = MintTokens(client, &*account, stored->scope, stored->nonce, stored->sid,
                            stored->auth_time, stored->grant_id, true);
-  if (!issued.ok()) return spent(issued.status());
+  if (!issued.ok()) return Spent(store_, stored->grant_id, now, issued.status(), "the code");
   return JsonResponse(TokenBody(*issued, refresh_token));
 }
 
@@ -166,24 +161,15 @@ http::Response Provider::GrantRefreshToken(const Client& client, const http::For
         Invalid(wire::kInvalidGrant, "the refresh token is invalid, expired or revoked"));
   }
   int64_t now = clock_.NowSeconds();
-  // RFC 6749 §6: a narrower scope may be asked for, never a wider one. A grant's scope never
-  // changes, so it is checked before the rotation: a refused scope must not spend the token
-  // (the site's retry without it would count as reuse and end the grant). Another site's token
-  // is left to the rotation, which refuses it without telling anything of its grant.
+  // RFC 6749 §6: a narrower scope may be asked for, never a wider one; the rotation checks it
+  // before it consumes the token.
   std::optional<std::string> narrowed;
-  if (auto requested = form.Get("scope")) {
-    narrowed = NormalizeScope(*requested);
-    auto granted = store_.FindGrant(opened->grant_id);
-    if (!granted.ok() && granted.status().code() != StatusCode::kNotFound)
-      return Unavailable(granted.status());
-    if (granted.ok() && granted->client_id == client.id && !WithinScope(*narrowed, granted->scope))
-      return JsonError(Invalid(wire::kInvalidScope, "the scope is wider than the grant"));
-  }
+  if (auto requested = form.Get("scope")) narrowed = NormalizeScope(*requested);
   Grant grant;
   std::optional<identity::Account> account;
   // RFC 6749 §6: the token must belong to this client; the store checks it before it consumes
   // the token, so another site cannot burn someone else's token.
-  auto rotation = store_.RotateRefreshToken(*opened, client.id, now,
+  auto rotation = store_.RotateRefreshToken(*opened, client.id, narrowed, now,
                                             now + options_.refresh_token_ttl, &grant, &account);
   if (!rotation.ok()) return Unavailable(rotation.status());
   if (*rotation == Redemption::kReplayed) {
@@ -191,6 +177,8 @@ http::Response Provider::GrantRefreshToken(const Client& client, const http::For
     return JsonError(
         Invalid(wire::kInvalidGrant, "the refresh token was already used; the grant is revoked"));
   }
+  if (*rotation == Redemption::kScopeTooWide)
+    return JsonError(Invalid(wire::kInvalidScope, "the scope is wider than the grant"));
   if (*rotation == Redemption::kInvalid) {
     if (!grant.id.empty() && !grant.revoked_at && grant.client_id != client.id) {
       return JsonError(
@@ -199,31 +187,18 @@ http::Response Provider::GrantRefreshToken(const Client& client, const http::For
     return JsonError(
         Invalid(wire::kInvalidGrant, "the refresh token is invalid, expired or revoked"));
   }
-  // The grant rotated is the one checked above, and a grant's scope never changes; checked
-  // again all the same, so that no path can widen it.
-  if (narrowed && !WithinScope(*narrowed, grant.scope))
-    return JsonError(Invalid(wire::kInvalidScope, "the scope is wider than the grant"));
   std::string scope = narrowed ? *narrowed : grant.scope;
   if (!account || account->disabled_at) {
     (void)store_.RevokeGrant(grant.id, now);
     return JsonError(Invalid(wire::kInvalidGrant, "the account is no longer available"));
   }
-  // A failure of ours after the rotation: the presented token is spent, and a retry with it
-  // would count as reuse, so the grant ends now and the answer says to sign in again.
-  auto spent = [&](const Status& status) {
-    log::Error("token_endpoint_failed", {{"status", status.ToString()}});
-    (void)store_.RevokeGrant(grant.id, now);
-    return JsonError(Invalid(wire::kInvalidGrant,
-                             "the tokens could not be issued; the refresh token is spent, sign in "
-                             "again"));
-  };
   auto issued = MintTokens(client, &*account, scope, "", grant.sid, grant.auth_time, grant.id,
                            HasScope(scope, "openid"));
-  if (!issued.ok()) return spent(issued.status());
+  if (!issued.ok()) return Spent(store_, grant.id, now, issued.status(), "the refresh token");
   // The rotation moved the grant to this generation; the token is its sealed name.
   auto next =
       SealRefreshToken({grant.id, grant.refresh_generation.value_or(0)}, sealing_key_, random_);
-  if (!next.ok()) return spent(next.status());
+  if (!next.ok()) return Spent(store_, grant.id, now, next.status(), "the refresh token");
   return JsonResponse(TokenBody(*issued, *next));
 }
 
