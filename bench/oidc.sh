@@ -6,7 +6,8 @@
 #                                      each after 1 s of warm-up)
 # Rows: discovery, JWKS, code flow with an existing session (authorize + token exchange, per
 # completed exchange; RS256 and ES256 ID tokens), the two steps of that flow measured apart
-# (authorize with a session → code, then the code exchange alone, per algorithm), refresh
+# (authorize with a session → code, then the code exchange alone, per algorithm, and the ES256
+# exchange once more with Portico's opaque access tokens, the peer's format), refresh
 # (rotated, each token used once), client_credentials (Portico's JWT access token, and its
 # opaque one, design record 0018; the peer's tokens are opaque), userinfo (fixed bearer token),
 # introspection (of that token).
@@ -150,15 +151,17 @@ flow_row() {
   echo "$row $side: $rate /s, p99 $p99_ms ms, errors $errors $(head -c 300 "$data/gen.err")" >&2
 }
 
-# step_rows ALG SIDE PORT PID CLIENT SECRET COOKIE: the generator's exchange mode, whose two
-# lines are the rows authorize_ALG (session → code) and exchange_ALG (code → tokens).
+# step_rows ALG SIDE PORT PID CLIENT SECRET COOKIE [STEP]: the generator's exchange mode, whose
+# two lines are the rows authorize_ALG (session → code) and exchange_ALG (code → tokens); with
+# STEP, only that one is kept.
 step_rows() {
-  local alg=$1 side=$2 port=$3 pid=$4 id=$5 secret=$6 cookie=$7 out line step
+  local alg=$1 side=$2 port=$3 pid=$4 id=$5 secret=$6 cookie=$7 only=${8:-} out line step
   out=$("$gen" --port "$port" --mode exchange --client-id "$id" --client-secret "$secret" --cookie "$cookie" \
     --connections "$conns" --duration "$secs" --warmup 1 --server-pid "$pid" 2>"$data/gen.err")
   while read -r line; do
     local rate p99_ms errors gen_cpu_s server_cpu_s completed seconds
     eval "$(tr ' ' '\n' <<<"$line" | grep -E '^(step|rate|p99_ms|errors|gen_cpu_s|server_cpu_s|completed|seconds)=')"
+    [[ -n $only && $step != "$only" ]] && continue
     echo "${step}_$alg $side $rate $p99_ms $(rss_kb "$pid") $server_cpu_s $gen_cpu_s $errors $seconds $completed" >>"$results"
     echo "${step}_$alg $side: $rate /s, p99 $p99_ms ms, errors $errors $(head -c 300 "$data/gen.err")" >&2
   done <<<"$out"
@@ -171,9 +174,11 @@ run_row() {  # ROW: both sides back to back, `rounds` times
       if [[ $side == portico ]]; then
         port=$pport pid=$ppid cookie=$p_cookie at=$p_at auth=$p_basic opaque_auth=$p_opaque_basic
         rs_id=$p_rs_id rs_secret=$p_rs_secret es_id=$p_es_id es_secret=$p_es_secret
+        op_id=$p_op_id op_secret=$p_op_secret
       else
         port=$qport pid=$qpid cookie=$q_cookie at=$q_at auth=$q_basic opaque_auth=$q_basic
         rs_id=$q_rs_id rs_secret=$q_rs_secret es_id=$q_es_id es_secret=$q_es_secret
+        op_id=$q_es_id op_secret=$q_es_secret  # the peer's access tokens are opaque in every row
       fi
       local url=http://127.0.0.1:$port
       case $row in
@@ -183,6 +188,7 @@ run_row() {  # ROW: both sides back to back, `rounds` times
         code_es256) flow_row "$row" $side "$port" "$pid" code "$es_id" "$es_secret" "$cookie" ;;
         steps_rs256) step_rows rs256 $side "$port" "$pid" "$rs_id" "$rs_secret" "$cookie" ;;
         steps_es256) step_rows es256 $side "$port" "$pid" "$es_id" "$es_secret" "$cookie" ;;
+        steps_es256_opaque) step_rows es256_opaque $side "$port" "$pid" "$op_id" "$op_secret" "$cookie" exchange ;;
         refresh) flow_row "$row" $side "$port" "$pid" refresh "$rs_id" "$rs_secret" "$cookie" ;;
         client_credentials)
           BENCH_BODY="grant_type=client_credentials" BENCH_AUTH=$auth wrk_row "$row" $side "$port" "$pid" -s bench/oidc_post.lua "$url/token" ;;
@@ -195,9 +201,8 @@ run_row() {  # ROW: both sides back to back, `rounds` times
     done
   done
 }
-for row in discovery jwks code_rs256 code_es256 steps_rs256 steps_es256 refresh client_credentials \
-  client_credentials_opaque userinfo \
-  introspection; do
+for row in discovery jwks code_rs256 code_es256 steps_rs256 steps_es256 steps_es256_opaque refresh \
+  client_credentials client_credentials_opaque userinfo introspection; do
   run_row "$row"
 done
 
@@ -234,6 +239,7 @@ names = {
     "exchange_rs256": "code exchange alone, RS256 ID token",
     "authorize_es256": "authorize with a session → code (ES256 site)",
     "exchange_es256": "code exchange alone, ES256 ID token",
+    "exchange_es256_opaque": "code exchange alone, ES256 ID token (Portico: opaque access token)",
     "refresh": "refresh (rotated, RS256 ID token)", "client_credentials": "client_credentials (Portico: JWT access token)",
     "client_credentials_opaque": "client_credentials (Portico: opaque access token)",
     "userinfo": "userinfo (fixed bearer token)", "introspection": "introspection (that access token)",
@@ -268,6 +274,9 @@ print(f"| same, per server CPU-second vs raw per core | {100 * per_cpu(c_rs['por
       f"{100 * per_cpu(c_rs['peer']) / (raw_rs / 2):.0f} % |")
 print(f"| code exchange alone with ES256 per core (exchanges per server CPU-second) | {per_cpu(c_es['portico']):,.0f} | "
       f"{per_cpu(c_es['peer']):,.0f} |")
+c_op = rows["exchange_es256_opaque"]
+print(f"| same with opaque access tokens (one signature; the peer's tokens are opaque) | "
+      f"{per_cpu(c_op['portico']):,.0f} | {per_cpu(c_op['peer']):,.0f} |")
 pmax = max(rows[r]["portico"]["rss"] for r in order)
 qmax = max(rows[r]["peer"]["rss"] for r in order)
 print(f"| largest RSS after a run | {mib(pmax)} | {mib(qmax)} |")

@@ -4,9 +4,9 @@
 // watch while changing a handler; bench/oidc.sh measures the same steps over HTTP.
 //   build/release/bench/oidc_steps_bench [--benchmark_filter=Exchange]
 // Rows: the raw ES256 signature (OpenSSL, the limit), authorize with a session → code, the
-// code exchange alone (ES256 and RS256 ID token), the whole ES256 code flow on one and on
-// eight threads, client_credentials (JWT and opaque access tokens), userinfo and introspection
-// of one access token.
+// code exchange alone (ES256 and RS256 ID token; ES256 with an opaque access token), the whole
+// ES256 code flow on one and on eight threads, client_credentials (JWT and opaque access
+// tokens), userinfo and introspection of one access token.
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
 
@@ -193,8 +193,12 @@ void Exchange(benchmark::State& state, const Fixture::Site& site) {
 }
 void BM_ExchangeEs256(benchmark::State& state) { Exchange(state, TheFixture().es256()); }
 void BM_ExchangeRs256(benchmark::State& state) { Exchange(state, TheFixture().rs256()); }
+// ES256 ID token with an opaque access token (design record 0018): one signature, not two; the
+// peer's access tokens are opaque too.
+void BM_ExchangeEs256Opaque(benchmark::State& state) { Exchange(state, TheFixture().opaque()); }
 BENCHMARK(BM_ExchangeEs256);
 BENCHMARK(BM_ExchangeRs256);
+BENCHMARK(BM_ExchangeEs256Opaque);
 
 // The whole flow, on one thread and on eight at once (as the server's workers would run it):
 // CPU of the whole process per flow, so the writes grouped into one commit show.
