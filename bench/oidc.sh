@@ -7,12 +7,13 @@
 # Rows: discovery, JWKS, code flow with an existing session (authorize + token exchange, per
 # completed exchange; RS256 and ES256 ID tokens), the two steps of that flow measured apart
 # (authorize with a session → code, then the code exchange alone, per algorithm, and the ES256
-# exchange once more with Portico's opaque access tokens, the peer's format), refresh
+# exchange once more with Portico's opaque access tokens, the peer's format; both ES256
+# exchanges again on a second Portico node with one I/O thread and one worker), refresh
 # (rotated, each token used once), client_credentials (Portico's JWT access token, and its
 # opaque one, design record 0018; the peer's tokens are opaque), userinfo (fixed bearer token),
 # introspection (of that token).
 # Load: wrk (2 threads, 32 connections) for the single requests; build/release/bench/oidc_flow_bench
-# (1 thread, epoll, 32 connections) for the flows. Both servers run at once; only one is loaded
+# (1 thread, epoll, 32 connections) for the flows. The servers run at once; only one is loaded
 # at a time, back to back, Portico first, and each row alternates between them round by round
 # (Portico, peer, Portico, peer): a slow stretch of a shared machine then falls on both sides
 # rather than on one. A row's rate is over all its rounds, its p99 the worse round's.
@@ -44,9 +45,11 @@ gen=build/release/bench/oidc_flow_bench
 data=$(mktemp -d)
 redirect=https://rp.example/cb
 ppid=""
+p1pid=""
 qpid=""
 cleanup() {
   [[ -n $ppid ]] && kill "$ppid" 2>/dev/null || true
+  [[ -n $p1pid ]] && kill "$p1pid" 2>/dev/null || true
   [[ -n $qpid ]] && kill "$qpid" 2>/dev/null || true
   rm -rf "$data"
 }
@@ -93,6 +96,14 @@ token=$(curl -s -b "$jar" -c "$jar" "$pbase/signup/confirm" | grep -m1 -o 'csrf_
 curl -s -o /dev/null -b "$jar" -c "$jar" -X POST "$pbase/signup/confirm" \
   --data-urlencode "csrf_token=$token" --data-urlencode "code=$code"
 p_cookie=$(jar_cookies "$jar")
+# A second node on the same database, with one I/O thread and one worker: the ES256 exchange
+# on one core. The first node's threads share both cores with each other and with the load
+# generator; this one leaves the generator a core of its own.
+p1port=$(free_port)
+PORTICO_LISTEN=127.0.0.1:$p1port PORTICO_HTTP_IO_THREADS=1 PORTICO_HTTP_WORKER_THREADS=1 \
+  "$bin" serve >"$data/portico1.out" 2>"$data/portico1.err" &
+p1pid=$!
+until grep -q 'ready at' "$data/portico1.out" 2>/dev/null; do sleep 0.01; done
 
 echo "== peer (oidc-provider $(node -p "require('./bench/peer/node_modules/oidc-provider/package.json').version"), node $(node --version))" >&2
 qport=$(free_port)
@@ -189,6 +200,11 @@ run_row() {  # ROW: both sides back to back, `rounds` times
         steps_rs256) step_rows rs256 $side "$port" "$pid" "$rs_id" "$rs_secret" "$cookie" ;;
         steps_es256) step_rows es256 $side "$port" "$pid" "$es_id" "$es_secret" "$cookie" ;;
         steps_es256_opaque) step_rows es256_opaque $side "$port" "$pid" "$op_id" "$op_secret" "$cookie" exchange ;;
+        steps_es256_one_core | steps_es256_opaque_one_core)  # the peer is one process as always
+          local one_id=$es_id one_secret=$es_secret one_port=$port one_pid=$pid
+          [[ $row == *opaque* ]] && one_id=$op_id one_secret=$op_secret
+          [[ $side == portico ]] && one_port=$p1port one_pid=$p1pid
+          step_rows "${row#steps_}" $side "$one_port" "$one_pid" "$one_id" "$one_secret" "$cookie" exchange ;;
         refresh) flow_row "$row" $side "$port" "$pid" refresh "$rs_id" "$rs_secret" "$cookie" ;;
         client_credentials)
           BENCH_BODY="grant_type=client_credentials" BENCH_AUTH=$auth wrk_row "$row" $side "$port" "$pid" -s bench/oidc_post.lua "$url/token" ;;
@@ -201,8 +217,9 @@ run_row() {  # ROW: both sides back to back, `rounds` times
     done
   done
 }
-for row in discovery jwks code_rs256 code_es256 steps_rs256 steps_es256 steps_es256_opaque refresh \
-  client_credentials client_credentials_opaque userinfo introspection; do
+for row in discovery jwks code_rs256 code_es256 steps_rs256 steps_es256 steps_es256_opaque \
+  steps_es256_one_core steps_es256_opaque_one_core refresh client_credentials client_credentials_opaque \
+  userinfo introspection; do
   run_row "$row"
 done
 
@@ -240,6 +257,8 @@ names = {
     "authorize_es256": "authorize with a session → code (ES256 site)",
     "exchange_es256": "code exchange alone, ES256 ID token",
     "exchange_es256_opaque": "code exchange alone, ES256 ID token (Portico: opaque access token)",
+    "exchange_es256_one_core": "code exchange alone, ES256 ID token, Portico on one core (1 I/O thread, 1 worker)",
+    "exchange_es256_opaque_one_core": "same, Portico: opaque access token, on one core",
     "refresh": "refresh (rotated, RS256 ID token)", "client_credentials": "client_credentials (Portico: JWT access token)",
     "client_credentials_opaque": "client_credentials (Portico: opaque access token)",
     "userinfo": "userinfo (fixed bearer token)", "introspection": "introspection (that access token)",
@@ -277,6 +296,9 @@ print(f"| code exchange alone with ES256 per core (exchanges per server CPU-seco
 c_op = rows["exchange_es256_opaque"]
 print(f"| same with opaque access tokens (one signature; the peer's tokens are opaque) | "
       f"{per_cpu(c_op['portico']):,.0f} | {per_cpu(c_op['peer']):,.0f} |")
+c_1, c_1op = rows["exchange_es256_one_core"], rows["exchange_es256_opaque_one_core"]
+print(f"| code exchange alone with ES256, Portico on one core: exchanges per second, JWT / opaque access tokens | "
+      f"{c_1['portico']['rate']:,.0f} / {c_1op['portico']['rate']:,.0f} | |")
 pmax = max(rows[r]["portico"]["rss"] for r in order)
 qmax = max(rows[r]["peer"]["rss"] for r in order)
 print(f"| largest RSS after a run | {mib(pmax)} | {mib(qmax)} |")
@@ -284,5 +306,6 @@ print(f"| Portico's share of the peer's memory (largest RSS after a run) | {100 
 print()
 print(f"{conns} connections; per row and server {rounds} rounds of {secs} s, each after 1 s of warm-up, alternating "
       f"Portico and the peer (p99: the worse round's); wrk -t{wrk_threads} for single requests, "
-      "oidc_flow_bench (1 thread) for flows; both servers and the generator share the machine's cores.")
+      "oidc_flow_bench (1 thread) for flows; the servers and the generator share the machine's cores, "
+      "and the one-core node has one I/O thread and one worker.")
 PY
