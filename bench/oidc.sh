@@ -56,6 +56,16 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_ready() {  # PID FILE TEXT: until FILE says TEXT; fails if the process died first
+  until grep -q "$3" "$2" 2>/dev/null; do
+    if ! kill -0 "$1" 2>/dev/null; then
+      echo "a server exited during start-up:" >&2
+      tail -n 20 "${2%.out}.err" >&2
+      exit 1
+    fi
+    sleep 0.01
+  done
+}
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 # The cookies of a curl jar valid for path / (HttpOnly ones included), as a Cookie header value.
@@ -82,7 +92,7 @@ read -r p_es_id p_es_secret <<<"$(add_client "Bench ES256" ES256)"
 read -r p_op_id p_op_secret <<<"$(add_client "Bench opaque" ES256 opaque)"
 "$bin" serve >"$data/portico.out" 2>"$data/portico.err" &
 ppid=$!
-until grep -q 'ready at' "$data/portico.out" 2>/dev/null; do sleep 0.01; done
+wait_ready "$ppid" "$data/portico.out" 'ready at'
 pbase=http://localhost:$pport
 # The benchmark's person signs up once; the session cookie is the "existing session".
 jar=$data/portico.jar
@@ -96,20 +106,20 @@ token=$(curl -s -b "$jar" -c "$jar" "$pbase/signup/confirm" | grep -m1 -o 'csrf_
 curl -s -o /dev/null -b "$jar" -c "$jar" -X POST "$pbase/signup/confirm" \
   --data-urlencode "csrf_token=$token" --data-urlencode "code=$code"
 p_cookie=$(jar_cookies "$jar")
-# A second node on the same database, with one I/O thread and one worker: the ES256 exchange
-# on one core. The first node's threads share both cores with each other and with the load
-# generator; this one leaves the generator a core of its own.
+# A second node on the same database with one I/O thread and one worker (and, as every node,
+# its checkpoint thread), for the ES256 exchanges: about one core's worth of threads, where the
+# first node's four share both cores with each other and with the load generator. Not pinned.
 p1port=$(free_port)
 PORTICO_LISTEN=127.0.0.1:$p1port PORTICO_HTTP_IO_THREADS=1 PORTICO_HTTP_WORKER_THREADS=1 \
   "$bin" serve >"$data/portico1.out" 2>"$data/portico1.err" &
 p1pid=$!
-until grep -q 'ready at' "$data/portico1.out" 2>/dev/null; do sleep 0.01; done
+wait_ready "$p1pid" "$data/portico1.out" 'ready at'
 
 echo "== peer (oidc-provider $(node -p "require('./bench/peer/node_modules/oidc-provider/package.json').version"), node $(node --version))" >&2
 qport=$(free_port)
 (cd bench/peer && PORT=$qport NODE_ENV=production exec node server.js) >"$data/peer.out" 2>"$data/peer.err" &
 qpid=$!
-until grep -q 'peer ready at' "$data/peer.out" 2>/dev/null; do sleep 0.01; done
+wait_ready "$qpid" "$data/peer.out" 'peer ready at'
 qbase=http://localhost:$qport
 q_rs_id=bench-rs256 q_rs_secret=rs256-secret-0123456789abcdefghijklmnopqrstuvwxyz
 q_es_id=bench-es256 q_es_secret=es256-secret-0123456789abcdefghijklmnopqrstuvwxyz
@@ -200,7 +210,7 @@ run_row() {  # ROW: both sides back to back, `rounds` times
         steps_rs256) step_rows rs256 $side "$port" "$pid" "$rs_id" "$rs_secret" "$cookie" ;;
         steps_es256) step_rows es256 $side "$port" "$pid" "$es_id" "$es_secret" "$cookie" ;;
         steps_es256_opaque) step_rows es256_opaque $side "$port" "$pid" "$op_id" "$op_secret" "$cookie" exchange ;;
-        steps_es256_one_core | steps_es256_opaque_one_core)  # the peer is one process as always
+        steps_es256_one_core | steps_es256_opaque_one_core)  # the peer: its one process, as always
           local one_id=$es_id one_secret=$es_secret one_port=$port one_pid=$pid
           [[ $row == *opaque* ]] && one_id=$op_id one_secret=$op_secret
           [[ $side == portico ]] && one_port=$p1port one_pid=$p1pid
@@ -257,8 +267,8 @@ names = {
     "authorize_es256": "authorize with a session → code (ES256 site)",
     "exchange_es256": "code exchange alone, ES256 ID token",
     "exchange_es256_opaque": "code exchange alone, ES256 ID token (Portico: opaque access token)",
-    "exchange_es256_one_core": "code exchange alone, ES256 ID token, Portico on one core (1 I/O thread, 1 worker)",
-    "exchange_es256_opaque_one_core": "same, Portico: opaque access token, on one core",
+    "exchange_es256_one_core": "code exchange alone, ES256 ID token, Portico with 1 I/O thread and 1 worker",
+    "exchange_es256_opaque_one_core": "same, Portico: opaque access token, 1 I/O thread and 1 worker",
     "refresh": "refresh (rotated, RS256 ID token)", "client_credentials": "client_credentials (Portico: JWT access token)",
     "client_credentials_opaque": "client_credentials (Portico: opaque access token)",
     "userinfo": "userinfo (fixed bearer token)", "introspection": "introspection (that access token)",
@@ -297,8 +307,10 @@ c_op = rows["exchange_es256_opaque"]
 print(f"| same with opaque access tokens (one signature; the peer's tokens are opaque) | "
       f"{per_cpu(c_op['portico']):,.0f} | {per_cpu(c_op['peer']):,.0f} |")
 c_1, c_1op = rows["exchange_es256_one_core"], rows["exchange_es256_opaque_one_core"]
-print(f"| code exchange alone with ES256, Portico on one core: exchanges per second, JWT / opaque access tokens | "
-      f"{c_1['portico']['rate']:,.0f} / {c_1op['portico']['rate']:,.0f} | |")
+print(f"| code exchange alone with ES256, Portico with 1 I/O thread and 1 worker: exchanges per second, "
+      f"JWT / opaque access tokens | {c_1['portico']['rate']:,.0f} / {c_1op['portico']['rate']:,.0f} | |")
+print(f"| same, per server CPU-second, JWT / opaque access tokens | "
+      f"{per_cpu(c_1['portico']):,.0f} / {per_cpu(c_1op['portico']):,.0f} | |")
 pmax = max(rows[r]["portico"]["rss"] for r in order)
 qmax = max(rows[r]["peer"]["rss"] for r in order)
 print(f"| largest RSS after a run | {mib(pmax)} | {mib(qmax)} |")
@@ -307,5 +319,5 @@ print()
 print(f"{conns} connections; per row and server {rounds} rounds of {secs} s, each after 1 s of warm-up, alternating "
       f"Portico and the peer (p99: the worse round's); wrk -t{wrk_threads} for single requests, "
       "oidc_flow_bench (1 thread) for flows; the servers and the generator share the machine's cores, "
-      "and the one-core node has one I/O thread and one worker.")
+      "unpinned; the second Portico node has one I/O thread and one worker.")
 PY
