@@ -23,6 +23,11 @@
 
 namespace portico::oidc {
 
+// How long after a code's expiry a replay of it still revokes its grant (RedeemCode). Later,
+// it is only an expired code: an old code turning up in a log or a browser's history is no
+// switch that ends a grant, whichever site presents it. Every store keeps the same window.
+inline constexpr int64_t kCodeReplayWindowSeconds = 86400;
+
 // The outcome of presenting a code or a refresh token.
 enum class Redemption {
   kRedeemed,      // first use: proceed
@@ -70,10 +75,10 @@ class OidcStore {
   // (sid) is recorded as signed in to its site, and — when the code's scope includes
   // offline_access — the grant's first refresh token (generation 1, expiring at
   // `refresh_expires_at`) is recorded, all atomically. kReplayed: the grant existed already
-  // (the code is unexpired, or expired less than a day ago); it is revoked now. kInvalid:
-  // expired and never redeemed, or expired more than a day ago. With kRedeemed, `*account` is
-  // the code's person as the same transaction read it (nullopt when the account no longer
-  // exists).
+  // (the code is unexpired, or expired at most kCodeReplayWindowSeconds ago); it is revoked
+  // now. kInvalid: expired and never redeemed, or expired longer ago than that. With
+  // kRedeemed, `*account` is the code's person as the same transaction read it (nullopt when
+  // the account no longer exists).
   virtual StatusOr<Redemption> RedeemCode(const AuthorizationCode& code, int64_t now,
                                           int64_t refresh_expires_at,
                                           std::optional<identity::Account>* account) = 0;

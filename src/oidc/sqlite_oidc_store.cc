@@ -59,15 +59,11 @@ Client ReadClient(const Statement& s) {
   return c;
 }
 
-// How long after a code's expiry a replay of it still revokes its grant. Later, it is only an
-// expired code: an old code turning up in a log or a browser's history is no switch that ends
-// a grant, whichever site presents it.
-constexpr int64_t kReplayWindowSeconds = 86400;
 // How long a grant without a live refresh token is kept, for "sites you have signed in to".
 // The grant row is also the record that its code was redeemed, so it must outlive the replay
 // window (and the code, 60 s) by far.
 constexpr int64_t kGrantRetentionSeconds = 30 * 86400;
-static_assert(kGrantRetentionSeconds > 2 * kReplayWindowSeconds);
+static_assert(kGrantRetentionSeconds > 2 * kCodeReplayWindowSeconds);
 
 constexpr char kGrantColumns[] =
     "id, client_id, account_id, scope, sid, auth_time, created_at, revoked_at, "
@@ -311,7 +307,7 @@ StatusOr<Redemption> SqliteOidcStore::RedeemCode(const AuthorizationCode& x, int
         if (x.expires_at <= now) {
           // Expired: only a replay of a code that was redeemed in time still means something,
           // and only for a day after the code's expiry (sealed in it, so no row is needed).
-          if (now - x.expires_at > kReplayWindowSeconds) return OkStatus();
+          if (now - x.expires_at > kCodeReplayWindowSeconds) return OkStatus();
           PORTICO_ASSIGN_OR_RETURN(auto s, c.Prepare("SELECT 1 FROM grants WHERE id = ?"));
           s.Bind(1, x.grant_id);
           PORTICO_ASSIGN_OR_RETURN(bool seen, s.Step());

@@ -526,6 +526,30 @@ TEST_F(OidcProviderTest, AReplayRevokesForADayAfterTheCodeExpiredAndIsOnlyExpire
   EXPECT_EQ(refresh(late_refresh).status, 200);
 }
 
+// A failure of the Network's own after the code was consumed (here: no key left to sign the
+// ES256 access token) ends the grant the redemption created and says to start again, since a
+// retry with the code could only be a replay.
+TEST_F(OidcProviderTest, AFailureAfterTheCodeIsSpentRevokesItsGrantAndSaysToStartAgain) {
+  const std::string email = "spent@example.com";
+  Browser b = SignedInBrowser(email);
+  auto account = server_.app().store().FindAccountByEmailKey(identity::EmailKey(email));
+  ASSERT_TRUE(account.ok());
+  auto& store = server_.app().oidc_store();
+  int64_t now = server_.clock().NowSeconds();
+  ASSERT_TRUE(store.RetireKeys("ES256", "", now, now + 3600).ok());
+  server_.clock().Advance(61);  // past keys.reload_seconds: the provider sees no ES256 key
+  HttpResult failed = Exchange(Code(b));
+  EXPECT_EQ(failed.status, 400);
+  json::object error = ParseObject(failed.body);
+  EXPECT_EQ(Str(error, "error"), "invalid_grant");
+  EXPECT_EQ(Str(error, "error_description"),
+            "the tokens could not be issued; the code is spent, start the sign-in again");
+  // The grant exists (the code was redeemed) and is revoked: the person's sites list none.
+  auto sites = store.ListAccountSites(account->id);
+  ASSERT_TRUE(sites.ok());
+  EXPECT_TRUE(sites->empty());
+}
+
 TEST_F(OidcProviderTest, AnAlteredCodeIsRefusedWithoutBurningTheRealOne) {
   Browser b = SignedInBrowser("altered@example.com");
   std::string code = Code(b);
